@@ -1,0 +1,158 @@
+#include "ledger/block.h"
+
+#include <algorithm>
+
+#include "ledger/crypto/sha256.h"
+#include "ledger/encoding.h"
+#include "ledger/merkle.h"
+
+namespace hlsim {
+
+namespace {
+
+// u8 version | u64 height | prev_hash | tx_root | u32 proposer | u64 epoch | i64 timestamp_ns |
+// u32 tx_count | proposer key.
+constexpr std::size_t kHeaderBytes = 1 + 8 + 32 + 32 + 4 + 8 + 8 + 4 + 32;
+constexpr std::size_t kSignatureBytes = 64;
+// The smallest possible transaction encoding (empty payload): bounds how many a block can hold.
+constexpr std::size_t kTxMinBytes = 1 + 2 + 4 + 8 + 8 + 4 + 32 + 64;
+
+void write_header(const BlockHeader& h, Writer& w) {
+  w.u8(kBlockEncodingVersion);
+  w.u64(h.height);
+  w.hash(h.prev_hash);
+  w.hash(h.tx_root);
+  w.u32(h.proposer);
+  w.u64(h.epoch);
+  w.i64(h.timestamp_ns);
+  w.u32(h.tx_count);
+  w.raw(h.proposer_key.view());
+}
+
+}  // namespace
+
+Bytes BlockHeader::encode() const {
+  Writer w(kHeaderBytes);
+  write_header(*this, w);
+  return w.take();
+}
+
+std::uint64_t Block::payload_bytes() const {
+  std::uint64_t total = 0;
+  for (const TxRef& tx : txs) total += tx->encoded_size();
+  return total;
+}
+
+std::size_t Block::encoded_size() const {
+  return kHeaderBytes + kSignatureBytes + 4 + static_cast<std::size_t>(payload_bytes());
+}
+
+void Block::encode_to(Writer& writer) const {
+  write_header(header, writer);
+  writer.raw(signature.view());
+  writer.u32(static_cast<std::uint32_t>(txs.size()));
+  for (const TxRef& tx : txs) tx->encode_to(writer);
+}
+
+Bytes Block::encode() const {
+  Writer w(encoded_size());
+  encode_to(w);
+  return w.take();
+}
+
+std::optional<Block> Block::decode_from(Reader& reader) {
+  const std::size_t start = reader.position();
+  std::uint8_t version = 0;
+  if (!reader.u8(version) || version != kBlockEncodingVersion) return std::nullopt;
+  Block b;
+  BlockHeader& h = b.header;
+  reader.u64(h.height);
+  reader.hash(h.prev_hash);
+  reader.hash(h.tx_root);
+  reader.u32(h.proposer);
+  reader.u64(h.epoch);
+  reader.i64(h.timestamp_ns);
+  reader.u32(h.tx_count);
+  reader.raw(h.proposer_key.bytes.data(), h.proposer_key.bytes.size());
+  const std::size_t header_end = reader.position();
+  reader.raw(b.signature.bytes.data(), b.signature.bytes.size());
+  std::uint32_t n = 0;
+  reader.u32(n);
+  if (!reader.ok()) return std::nullopt;
+  b.hash = sha256(reader.input().subspan(start, header_end - start));
+  // A count that disagrees with header.tx_count is left for check_block to report (kBadTxCount);
+  // decoding only rejects what cannot be parsed. The reservation is bounded by the input size.
+  b.txs.reserve(std::min<std::size_t>(n, reader.remaining() / kTxMinBytes));
+  for (std::uint32_t i = 0; i < n; ++i) {
+    std::optional<Transaction> tx = Transaction::decode_from(reader);
+    if (!tx) return std::nullopt;
+    b.txs.push_back(std::make_shared<const Transaction>(std::move(*tx)));
+  }
+  return b;
+}
+
+std::optional<Block> Block::decode(ByteView data) {
+  Reader reader(data);
+  std::optional<Block> b = decode_from(reader);
+  if (!b || !reader.done()) return std::nullopt;
+  return b;
+}
+
+BlockRef seal_block(Height height, const Hash256& prev_hash, NodeId proposer, std::uint64_t epoch,
+                    TimeNs timestamp_ns, std::vector<TxRef> txs, const SigningKey& key) {
+  auto b = std::make_shared<Block>();
+  std::vector<Hash256> ids;
+  ids.reserve(txs.size());
+  for (const TxRef& tx : txs) ids.push_back(tx->id);
+  BlockHeader& h = b->header;
+  h.height = height;
+  h.prev_hash = prev_hash;
+  h.tx_root = merkle_root(ids);
+  h.proposer = proposer;
+  h.epoch = epoch;
+  h.timestamp_ns = timestamp_ns;
+  h.tx_count = static_cast<std::uint32_t>(txs.size());
+  h.proposer_key = key.public_key();
+  b->txs = std::move(txs);
+  b->hash = sha256(h.encode());
+  b->signature = key.sign(b->hash.view());
+  return b;
+}
+
+const char* to_string(BlockCheck c) {
+  switch (c) {
+    case BlockCheck::kOk:
+      return "ok";
+    case BlockCheck::kBadHash:
+      return "block hash does not match its header";
+    case BlockCheck::kBadTxCount:
+      return "header tx_count does not match the number of transactions";
+    case BlockCheck::kBadTxRoot:
+      return "tx_root does not match the transactions";
+    case BlockCheck::kBadSignature:
+      return "proposer signature does not verify";
+  }
+  return "unknown block check";
+}
+
+BlockCheck check_block(const Block& block) {
+  if (sha256(block.header.encode()) != block.hash) return BlockCheck::kBadHash;
+  if (block.header.tx_count != block.txs.size()) return BlockCheck::kBadTxCount;
+  // Ids are recomputed from the transaction bodies rather than trusted, so a transaction altered
+  // in memory after signing (its stale id kept) cannot hide behind a matching root; a stored id
+  // that disagrees with its body is itself a defect of the block.
+  std::vector<Hash256> ids;
+  ids.reserve(block.txs.size());
+  for (const TxRef& tx : block.txs) {
+    if (!tx) return BlockCheck::kBadTxRoot;
+    ids.push_back(tx->compute_id());
+    if (ids.back() != tx->id) return BlockCheck::kBadTxRoot;
+  }
+  if (merkle_root(ids) != block.header.tx_root) return BlockCheck::kBadTxRoot;
+  if (!ed25519_verify(block.header.proposer_key, block.hash.view(), block.signature)) {
+    return BlockCheck::kBadSignature;
+  }
+  return BlockCheck::kOk;
+}
+
+}  // namespace hlsim

@@ -1,0 +1,42 @@
+// The simulated cost of ledger operations on one node's hardware.
+//
+// Crypto is always executed for real; the *simulated* time it takes comes from here, so results do
+// not depend on the host. Profiles ship in results/profiles/*.yaml (loaded by the scenario layer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/kernel/time.h"
+
+namespace hlsim {
+
+struct HardwareProfile {
+  std::string name = "default";
+  double ed25519_sign_ns = 22'000;       // per signature
+  double ed25519_verify_ns = 58'000;     // per verification
+  double sha256_ns_per_call = 250;       // fixed cost per hash call
+  double sha256_ns_per_byte = 2.2;       // per hashed byte
+  double tx_execute_ns = 8'000;          // contract execution per transaction (excl. crypto)
+  double storage_put_ns_per_op = 1'500;  // per state write
+  double storage_put_ns_per_byte = 0.5;  // per written byte
+  double block_fsync_ns = 0;             // per block persisted (0 for the memory backend)
+  double message_ns_per_byte = 0.2;      // encode/decode/copy cost per message byte
+  double message_ns_per_call = 2'000;    // fixed per message sent or received (syscall, framing)
+
+  TimeNs sign_cost_ns() const { return round_ns(ed25519_sign_ns); }
+  TimeNs verify_cost_ns() const { return round_ns(ed25519_verify_ns); }
+  TimeNs hash_cost_ns(std::uint64_t bytes) const {
+    return round_ns(sha256_ns_per_call + sha256_ns_per_byte * static_cast<double>(bytes));
+  }
+  TimeNs put_cost_ns(std::uint64_t bytes) const {
+    return round_ns(storage_put_ns_per_op + storage_put_ns_per_byte * static_cast<double>(bytes));
+  }
+  TimeNs message_cost_ns(std::uint64_t bytes) const {
+    return round_ns(message_ns_per_call + message_ns_per_byte * static_cast<double>(bytes));
+  }
+
+  static TimeNs round_ns(double ns) { return static_cast<TimeNs>(ns + 0.5); }
+};
+
+}  // namespace hlsim

@@ -1,0 +1,42 @@
+// Memoised signature verification for the "once" verification policy.
+//
+// Verification is a pure function of (public key, message, signature). When several simulated
+// nodes verify the same transaction, the first check is real and later ones reuse its result; the
+// simulated cost is still charged to every node by the caller, so results are identical with or
+// without the cache. Keyed by the transaction id (SHA-256 of the signed body, which contains the
+// signer key) and the signature bytes, so a tampered transaction never hits a cached "valid".
+// Not thread-safe: one cache per simulation thread.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+
+#include "ledger/transaction.h"
+
+namespace hlsim {
+
+class VerifyCache {
+ public:
+  // verify_tx(tx), memoised. Entries older than the `capacity` most recent are dropped.
+  bool verify(const Transaction& tx);
+
+  explicit VerifyCache(std::size_t capacity = 1u << 20) : capacity_(capacity) {}
+  std::uint64_t hits() const { return hits_; }
+  std::uint64_t misses() const { return misses_; }
+
+ private:
+  struct Key {
+    Hash256 id;
+    Signature sig;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept { return Hash256Hasher{}(k.id); }
+  };
+  std::unordered_map<Key, bool, KeyHash> entries_;
+  std::size_t capacity_;
+  std::uint64_t hits_ = 0;
+  std::uint64_t misses_ = 0;
+};
+
+}  // namespace hlsim

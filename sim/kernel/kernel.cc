@@ -1,0 +1,62 @@
+#include "sim/kernel/kernel.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace hlsim {
+namespace {
+
+// How many events run() handles between two reads of the interrupt flag: rare enough to cost
+// nothing, frequent enough that an interrupt is seen within a millisecond or so of host time.
+constexpr std::uint64_t kInterruptPollMask = 4096 - 1;
+
+// A broken schedule() precondition is a programming error that would silently break causality,
+// so it is checked in every build (one predictable compare) and ends the process.
+[[noreturn]] void schedule_misuse(const char* what, TimeNs at, TimeNs now_ns, EventKind kind) {
+  std::fprintf(stderr, "hlsim: Kernel::schedule: %s (at=%lld ns, now=%lld ns, kind=%u)\n", what,
+               static_cast<long long>(at), static_cast<long long>(now_ns),
+               static_cast<unsigned>(kind));
+  std::abort();
+}
+
+}  // namespace
+
+EventKind Kernel::register_handler(EventHandler* handler) {
+  if (handler == nullptr) schedule_misuse("null handler registered", 0, now_ns_, 0);
+  handlers_.push_back(handler);
+  return static_cast<EventKind>(handlers_.size() - 1);
+}
+
+void Kernel::schedule(TimeNs at, NodeId node, EventKind kind, std::uint64_t arg) {
+  if (at < now_ns_) [[unlikely]] schedule_misuse("event in the past", at, now_ns_, kind);
+  if (kind >= handlers_.size()) [[unlikely]] {
+    schedule_misuse("unregistered event kind", at, now_ns_, kind);
+  }
+  queue_.push(Event{at, node, kind, arg}, next_seq_++);
+}
+
+std::uint64_t Kernel::run(TimeNs until_ns) {
+  stop_requested_ = false;
+  std::uint64_t handled = 0;
+  for (;;) {
+    if (queue_.empty() || queue_.top_time_ns() > until_ns) {
+      // Nothing is left before the horizon: the clock advances to it (a finite horizon only, so
+      // that run(kTimeNever) on an empty queue leaves the clock usable).
+      if (until_ns != kTimeNever && now_ns_ < until_ns) now_ns_ = until_ns;
+      break;
+    }
+    const Event e = queue_.pop();
+    now_ns_ = e.time_ns;
+    handlers_[e.kind]->handle(e);
+    ++handled;
+    if (stop_requested_) break;
+    if ((handled & kInterruptPollMask) == 0 && interrupt_ != nullptr &&
+        interrupt_->load(std::memory_order_relaxed)) [[unlikely]] {
+      break;
+    }
+  }
+  events_handled_ += handled;
+  return handled;
+}
+
+}  // namespace hlsim

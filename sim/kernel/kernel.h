@@ -1,0 +1,57 @@
+// The simulation kernel: owns virtual time and the pending-event set.
+//
+// Events run in a stable total order (time_ns, node, seq), where seq is the kernel's insertion
+// counter, so a run is a pure function of what was scheduled and never of host timing.
+// Single-threaded: the kernel and every handler it calls run on one thread.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "sim/kernel/event.h"
+#include "sim/kernel/event_queue.h"
+
+namespace hlsim {
+
+class Kernel {
+ public:
+  Kernel() = default;
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // Registers a handler and returns the kind to schedule its events with. The handler must
+  // outlive every run() call.
+  EventKind register_handler(EventHandler* handler);
+
+  // Schedules an event. REQUIRES: at >= now(), kind registered.
+  void schedule(TimeNs at, NodeId node, EventKind kind, std::uint64_t arg);
+
+  // Runs events in order until the queue is empty, the next event is later than `until_ns`, or
+  // stop() / the interrupt flag stops it. now() then equals the last event's time (or until_ns
+  // when the queue was drained past it). Returns the number of events handled by this call.
+  std::uint64_t run(TimeNs until_ns);
+
+  // Makes run() return after the current event.
+  void stop() { stop_requested_ = true; }
+  bool stop_requested() const { return stop_requested_; }
+
+  // A flag set from outside (e.g. a SIGINT handler) that run() polls every few thousand events.
+  void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag; }
+
+  TimeNs now() const { return now_ns_; }
+  std::uint64_t events_handled() const { return events_handled_; }
+  std::size_t pending() const { return queue_.size(); }
+
+ private:
+  EventQueue queue_;
+  std::vector<EventHandler*> handlers_;
+  TimeNs now_ns_ = 0;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t events_handled_ = 0;
+  bool stop_requested_ = false;
+  const std::atomic<bool>* interrupt_ = nullptr;
+};
+
+}  // namespace hlsim

@@ -1,0 +1,144 @@
+// A validator node: the protocol instance plus everything it sees through its Context.
+//
+// The node implements Context and NodeCrypto for its protocol. It never touches another node or
+// the kernel: everything a job emits (messages, timers, commits, leader notes) is collected in an
+// Outbox that the simulation releases when the job finishes on the node's CPU.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "consensus/protocol.h"
+#include "ledger/chain.h"
+#include "ledger/crypto/ed25519.h"
+#include "ledger/hardware_profile.h"
+#include "ledger/verify_cache.h"
+#include "sim/kernel/rng.h"
+#include "sim/kernel/timers.h"
+#include "sim/node/cpu_model.h"
+#include "workloads/contract.h"
+
+namespace hlsim {
+
+struct TimerRequest {
+  TimerId id;
+  TimeNs delay_ns;
+  std::uint64_t tag;
+};
+
+struct CommitRecord {
+  BlockRef block;
+  std::vector<TxOutcome> outcomes;  // per transaction, in block order
+};
+
+struct Outbox {
+  std::vector<std::pair<NodeId, Message>> sends;
+  std::vector<TimerRequest> timers;
+  std::vector<CommitRecord> commits;
+  std::vector<std::pair<std::uint64_t, NodeId>> leaders;  // (epoch, leader) notes
+  std::vector<std::string> violations;  // safety violations detected by this node's ledger
+  void clear() {
+    violations.clear();
+    sends.clear();
+    timers.clear();
+    commits.clear();
+    leaders.clear();
+  }
+};
+
+// Per-node figures, reported in the `nodes` and `messages` tables.
+struct NodeCounters {
+  std::vector<std::uint64_t> msgs_sent, bytes_sent, msgs_recv, bytes_recv;  // by message type
+  std::uint64_t client_txs = 0;           // transactions received from clients
+  std::uint64_t client_txs_rejected = 0;  // ... whose signature did not verify
+  std::uint64_t txs_executed = 0;
+  std::uint64_t crashes = 0;
+};
+
+// Shared by all nodes of one run (one simulation thread): validators' public keys and the
+// verification cache (a pure-function memo; see ledger/verify_cache.h).
+struct NodeShared {
+  std::vector<PublicKey> validator_keys;
+  VerifyCache verify_cache;
+  HardwareProfile profile;
+};
+
+class Node final : public Context, public NodeCrypto {
+ public:
+  Node(NodeId id, std::uint32_t cluster_size, std::uint32_t cores, std::uint64_t seed,
+       SigningKey key, std::unique_ptr<Protocol> protocol, std::unique_ptr<Contract> contract,
+       std::size_t message_types, NodeShared* shared);
+
+  // --- job control, used by the simulation ---
+  void begin_job(TimeNs start_ns);
+  TimeNs job_cost_ns() const { return job_cost_ns_; }
+  Outbox& outbox() { return outbox_; }
+  Protocol& protocol() { return *protocol_; }
+  CpuModel& cpu() { return cpu_; }
+  TimerTable& timers() { return timers_; }
+  NodeCounters& counters() { return counters_; }
+  const NodeCounters& counters() const { return counters_; }
+  const Chain& chain() const { return chain_; }
+
+  bool crashed() const { return crashed_; }
+  std::uint32_t incarnation() const { return incarnation_; }
+  void crash(TimeNs now_ns);
+  void restart(TimeNs now_ns);  // caller then runs a job calling protocol().on_restart()
+
+  // A client transaction arriving: verifies its signature (charged). False when rejected.
+  bool admit_client_tx(const Transaction& tx);
+  // Accounts a received message (charged).
+  void receive_message(const Message& msg);
+
+  // --- Context ---
+  TimeNs now() const override { return now_ns_; }
+  NodeId self() const override { return id_; }
+  std::uint32_t cluster_size() const override { return cluster_size_; }
+  void send(NodeId to, Message msg) override;
+  void broadcast(const Message& msg) override;
+  TimerId set_timer(TimeNs delay_ns, std::uint64_t tag) override;
+  void cancel_timer(TimerId id) override { timers_.cancel(id); }
+  NodeCrypto& crypto() override { return *this; }
+  const Chain& ledger() const override { return chain_; }
+  void commit(const BlockRef& block) override;
+  Rng& rng() override { return rng_; }
+  void charge(TimeNs cpu_ns) override { job_cost_ns_ += cpu_ns; }
+  void note_leader(std::uint64_t epoch, NodeId leader) override {
+    outbox_.leaders.emplace_back(epoch, leader);
+  }
+
+  // --- NodeCrypto ---
+  const PublicKey& public_key() const override { return key_.public_key(); }
+  const PublicKey& public_key_of(NodeId validator) const override;
+  Signature sign(ByteView message) override;
+  bool verify(const PublicKey& key, ByteView message, const Signature& signature) override;
+  Hash256 hash(ByteView data) override;
+  BlockRef seal_block(Height height, const Hash256& prev_hash, std::uint64_t epoch,
+                      std::vector<TxRef> txs) override;
+  std::optional<BlockRef> decode_block(ByteView encoded) override;
+
+ private:
+  const HardwareProfile& profile() const { return shared_->profile; }
+  TimeNs merkle_cost_ns(std::size_t leaves) const;
+
+  NodeId id_;
+  std::uint32_t cluster_size_;
+  SigningKey key_;
+  std::unique_ptr<Protocol> protocol_;
+  std::unique_ptr<Contract> contract_;
+  NodeShared* shared_;
+  Chain chain_;
+  CpuModel cpu_;
+  TimerTable timers_;
+  Rng rng_;
+  NodeCounters counters_;
+  Outbox outbox_;
+  TimeNs now_ns_ = 0;
+  TimeNs job_cost_ns_ = 0;
+  bool crashed_ = false;
+  std::uint32_t incarnation_ = 0;
+};
+
+}  // namespace hlsim

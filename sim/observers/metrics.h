@@ -1,0 +1,95 @@
+// The metrics observer: sees every submission, commit and leader change of a run, from outside
+// the nodes, and keeps what the results tables are made of. It also checks the basic safety
+// properties every protocol must keep (issue-independent): at each height all nodes commit the
+// same block; no transaction is committed at two heights; nothing never submitted is committed.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/block.h"
+#include "sim/kernel/ids.h"
+#include "sim/kernel/time.h"
+#include "workloads/contract.h"
+
+namespace hlsim {
+
+enum class TxStatus : std::uint8_t {
+  kPending,    // submitted, not committed by the end of the run
+  kCommitted,  // committed and applied by the contract
+  kDenied,     // committed, the contract's rule said no (e.g. access without consent)
+  kInvalid,    // committed, the contract found it invalid
+  kRejected,   // its signature did not verify at the gateway: never ordered
+  kLost,       // its gateway was down when it arrived
+};
+const char* to_string(TxStatus s);
+
+struct TxRecord {
+  Hash256 id;
+  std::uint16_t kind = 0;
+  ClientId client = 0;
+  NodeId gateway = 0;
+  std::uint32_t bytes = 0;
+  TimeNs submit_ns = 0;
+  TimeNs first_commit_ns = -1;    // first validator to commit it
+  TimeNs gateway_commit_ns = -1;  // its gateway committing it (what the client is told)
+  Height height = 0;
+  TxStatus status = TxStatus::kPending;
+
+  // When the client learns of the commit: its gateway's commit, else the first commit anywhere.
+  TimeNs commit_ns() const { return gateway_commit_ns >= 0 ? gateway_commit_ns : first_commit_ns; }
+};
+
+struct BlockRecord {
+  Height height = 0;
+  Hash256 hash;
+  NodeId proposer = 0;
+  std::uint64_t epoch = 0;
+  std::uint32_t tx_count = 0;
+  std::uint64_t bytes = 0;
+  TimeNs sealed_ns = 0;
+  TimeNs first_commit_ns = 0;
+  TimeNs last_commit_ns = 0;
+  std::uint32_t commits = 0;  // validators that committed it
+};
+
+struct LeaderRecord {
+  TimeNs time_ns;
+  std::uint64_t epoch;
+  NodeId leader;
+};
+
+class Metrics {
+ public:
+  Metrics(std::uint32_t validators, std::vector<std::string> kind_names);
+
+  // Returns the transaction's record index.
+  std::uint32_t on_submit(const Transaction& tx, NodeId gateway, TimeNs now_ns);
+  void on_lost(const Hash256& id);
+  void on_rejected(const Hash256& id);
+  void on_commit(NodeId node, const Block& block, const std::vector<TxOutcome>& outcomes,
+                 TimeNs now_ns);
+  void on_leader(std::uint64_t epoch, NodeId leader, TimeNs now_ns);
+  void on_violation(std::string what) { violations_.push_back(std::move(what)); }
+
+  const std::vector<TxRecord>& txs() const { return txs_; }
+  const std::vector<BlockRecord>& blocks() const { return blocks_; }
+  const std::vector<LeaderRecord>& leaders() const { return leaders_; }
+  const std::vector<std::string>& violations() const { return violations_; }
+  const std::vector<std::string>& kind_names() const { return kind_names_; }
+
+ private:
+  std::uint32_t validators_;
+  std::vector<std::string> kind_names_;
+  std::vector<TxRecord> txs_;
+  std::unordered_map<Hash256, std::uint32_t, Hash256Hasher> index_;
+  std::vector<BlockRecord> blocks_;  // blocks_[h - 1] is height h
+  std::vector<LeaderRecord> leaders_;
+  std::set<std::pair<std::uint64_t, NodeId>> leader_seen_;
+  std::vector<std::string> violations_;
+};
+
+}  // namespace hlsim

@@ -1,0 +1,371 @@
+#include "sim/results/h5_writer.h"
+
+#include <H5Cpp.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "sim/kernel/version.h"
+#include "sim/scenario/profile_loader.h"
+
+namespace hlsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Fixed-width text columns keep the tables plain compound datasets that h5py and pandas read
+// directly.
+template <std::size_t N>
+void copy_text(char (&dst)[N], const std::string& src) {
+  std::memset(dst, 0, N);
+  std::memcpy(dst, src.data(), std::min(N - 1, src.size()));
+}
+
+struct TxRow {
+  std::uint64_t id;  // first 8 bytes of the transaction id
+  char kind[24];
+  std::uint32_t client;
+  std::uint32_t gateway;
+  std::int64_t submit_ns;
+  std::int64_t commit_ns;
+  std::int64_t first_commit_ns;
+  std::uint64_t height;
+  std::uint32_t bytes;
+  char status[12];
+};
+
+struct BlockRow {
+  std::uint64_t height;
+  std::uint64_t hash;  // first 8 bytes
+  std::uint32_t proposer;
+  std::uint64_t epoch;
+  std::uint32_t tx_count;
+  std::uint64_t bytes;
+  std::int64_t sealed_ns;
+  std::int64_t first_commit_ns;
+  std::int64_t last_commit_ns;
+  std::uint32_t commits;
+};
+
+struct NodeRow {
+  std::uint32_t node;
+  std::uint64_t msgs_sent, bytes_sent, msgs_recv, bytes_recv;
+  std::int64_t cpu_busy_ns;
+  std::uint64_t jobs;
+  std::uint64_t client_txs, client_txs_rejected;
+  std::uint64_t height, state_bytes, block_bytes;
+  std::uint32_t crashes;
+  std::uint64_t msgs_lost_in_network;
+};
+
+struct MessageRow {
+  std::uint32_t node;
+  char type[24];
+  std::uint64_t msgs_sent, bytes_sent, msgs_recv, bytes_recv;
+};
+
+struct TimeRow {
+  double t_s;
+  std::uint64_t submitted, committed, blocks;
+  double p50_ms, p99_ms;
+};
+
+struct LeaderRow {
+  std::int64_t time_ns;
+  std::uint64_t epoch;
+  std::uint32_t leader;
+};
+
+#define HLSIM_MEMBER(type, field, h5type) \
+  t.insertMember(#field, HOFFSET(type, field), h5type)
+
+H5::StrType fixed_string(std::size_t n) {
+  H5::StrType s(H5::PredType::C_S1, n);
+  s.setStrpad(H5T_STR_NULLTERM);
+  return s;
+}
+
+H5::CompType tx_type() {
+  H5::CompType t(sizeof(TxRow));
+  HLSIM_MEMBER(TxRow, id, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(TxRow, kind, fixed_string(24));
+  HLSIM_MEMBER(TxRow, client, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(TxRow, gateway, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(TxRow, submit_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(TxRow, commit_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(TxRow, first_commit_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(TxRow, height, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(TxRow, bytes, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(TxRow, status, fixed_string(12));
+  return t;
+}
+
+H5::CompType block_type() {
+  H5::CompType t(sizeof(BlockRow));
+  HLSIM_MEMBER(BlockRow, height, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(BlockRow, hash, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(BlockRow, proposer, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(BlockRow, epoch, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(BlockRow, tx_count, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(BlockRow, bytes, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(BlockRow, sealed_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(BlockRow, first_commit_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(BlockRow, last_commit_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(BlockRow, commits, H5::PredType::NATIVE_UINT32);
+  return t;
+}
+
+H5::CompType node_type() {
+  H5::CompType t(sizeof(NodeRow));
+  HLSIM_MEMBER(NodeRow, node, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(NodeRow, msgs_sent, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, bytes_sent, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, msgs_recv, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, bytes_recv, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, cpu_busy_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(NodeRow, jobs, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, client_txs, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, client_txs_rejected, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, height, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, state_bytes, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, block_bytes, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(NodeRow, crashes, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(NodeRow, msgs_lost_in_network, H5::PredType::NATIVE_UINT64);
+  return t;
+}
+
+H5::CompType message_type() {
+  H5::CompType t(sizeof(MessageRow));
+  HLSIM_MEMBER(MessageRow, node, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(MessageRow, type, fixed_string(24));
+  HLSIM_MEMBER(MessageRow, msgs_sent, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(MessageRow, bytes_sent, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(MessageRow, msgs_recv, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(MessageRow, bytes_recv, H5::PredType::NATIVE_UINT64);
+  return t;
+}
+
+H5::CompType time_type() {
+  H5::CompType t(sizeof(TimeRow));
+  HLSIM_MEMBER(TimeRow, t_s, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(TimeRow, submitted, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(TimeRow, committed, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(TimeRow, blocks, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(TimeRow, p50_ms, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(TimeRow, p99_ms, H5::PredType::NATIVE_DOUBLE);
+  return t;
+}
+
+H5::CompType leader_type() {
+  H5::CompType t(sizeof(LeaderRow));
+  HLSIM_MEMBER(LeaderRow, time_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(LeaderRow, epoch, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(LeaderRow, leader, H5::PredType::NATIVE_UINT32);
+  return t;
+}
+
+#undef HLSIM_MEMBER
+
+// Object modification times would make identical runs produce different bytes.
+H5::DSetCreatPropList no_times() {
+  H5::DSetCreatPropList p;
+  H5Pset_obj_track_times(p.getId(), false);
+  return p;
+}
+
+template <class Row>
+void write_table(H5::Group& g, const char* name, const H5::CompType& type,
+                 const std::vector<Row>& rows) {
+  hsize_t dims[1] = {rows.size()};
+  H5::DataSpace space(1, dims);
+  H5::DataSet ds = g.createDataSet(name, type, space, no_times());
+  if (!rows.empty()) ds.write(rows.data(), type);
+}
+
+void attr_text(H5::H5Object& obj, const char* name, const std::string& value) {
+  H5::StrType t(H5::PredType::C_S1, std::max<std::size_t>(1, value.size()));
+  H5::DataSpace scalar(H5S_SCALAR);
+  H5::Attribute a = obj.createAttribute(name, t, scalar);
+  a.write(t, value.empty() ? std::string(" ") : value);
+}
+
+template <class T>
+void attr_num(H5::H5Object& obj, const char* name, const H5::PredType& type, T value) {
+  H5::DataSpace scalar(H5S_SCALAR);
+  H5::Attribute a = obj.createAttribute(name, type, scalar);
+  a.write(type, &value);
+}
+
+H5::Group make_group(H5::CommonFG& parent, const std::string& name) {
+  H5::PropList gcpl(H5Pcreate(H5P_GROUP_CREATE));
+  H5Pset_obj_track_times(gcpl.getId(), false);
+  hid_t id = H5Gcreate2(parent.getLocId(), name.c_str(), H5P_DEFAULT, gcpl.getId(), H5P_DEFAULT);
+  if (id < 0) throw H5::GroupIException("make_group", "cannot create group " + name);
+  return H5::Group(id);
+}
+
+void write_run(H5::H5File& file, const std::string& run_id, const Simulation& sim,
+               const RunOutcome& outcome, const RunSummary& summary) {
+  const Scenario& sc = sim.scenario();
+  H5::Group runs = make_group(file, "runs");
+  H5::Group run = make_group(runs, run_id);
+  attr_text(run, "scenario", sc.effective_yaml);
+  attr_num(run, "seed", H5::PredType::NATIVE_UINT64, sc.seed);
+  attr_text(run, "hlsim_version", kVersion);
+  attr_num(run, "schema_version", H5::PredType::NATIVE_INT32, kResultsSchemaVersion);
+  attr_num(run, "complete", H5::PredType::NATIVE_UINT8,
+           static_cast<std::uint8_t>(outcome.complete ? 1 : 0));
+  attr_text(run, "stop_reason", outcome.stop_reason);
+  attr_text(run, "protocol", sc.consensus.protocol);
+  attr_text(run, "workload", sc.workload.kind);
+  std::string profile = "name: " + sc.node.profile_name + "\n";
+  for (const auto& [k, v] : profile_fields(sc.node.profile)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    profile += k + ": " + buf + "\n";
+  }
+  attr_text(run, "hardware_profile", profile);
+  attr_text(run, "verification_policy", "once");
+  attr_text(run, "summary", summary_json(summary, /*include_host=*/false));
+
+  const Metrics& m = sim.metrics();
+  std::vector<TxRow> txs;
+  txs.reserve(m.txs().size());
+  for (const TxRecord& r : m.txs()) {
+    TxRow row{};
+    row.id = r.id.prefix64();
+    copy_text(row.kind, m.kind_names()[r.kind]);
+    row.client = r.client;
+    row.gateway = r.gateway;
+    row.submit_ns = r.submit_ns;
+    row.commit_ns = r.commit_ns();
+    row.first_commit_ns = r.first_commit_ns;
+    row.height = r.height;
+    row.bytes = r.bytes;
+    copy_text(row.status, to_string(r.status));
+    txs.push_back(row);
+  }
+  write_table(run, "tx", tx_type(), txs);
+
+  std::vector<BlockRow> blocks;
+  for (const BlockRecord& b : m.blocks()) {
+    if (b.commits == 0) continue;
+    blocks.push_back(BlockRow{b.height, b.hash.prefix64(), b.proposer, b.epoch, b.tx_count,
+                              b.bytes, b.sealed_ns, b.first_commit_ns, b.last_commit_ns,
+                              b.commits});
+  }
+  write_table(run, "blocks", block_type(), blocks);
+
+  std::vector<NodeRow> nodes;
+  std::vector<MessageRow> messages;
+  const auto& types = sim.protocol_info().message_types;
+  for (const auto& node : sim.nodes()) {
+    const NodeCounters& c = node->counters();
+    NodeRow row{};
+    row.node = node->self();
+    for (std::size_t t = 0; t < c.msgs_sent.size(); ++t) {
+      row.msgs_sent += c.msgs_sent[t];
+      row.bytes_sent += c.bytes_sent[t];
+      row.msgs_recv += c.msgs_recv[t];
+      row.bytes_recv += c.bytes_recv[t];
+      MessageRow mr{};
+      mr.node = node->self();
+      copy_text(mr.type, types[t]);
+      mr.msgs_sent = c.msgs_sent[t];
+      mr.bytes_sent = c.bytes_sent[t];
+      mr.msgs_recv = c.msgs_recv[t];
+      mr.bytes_recv = c.bytes_recv[t];
+      messages.push_back(mr);
+    }
+    row.cpu_busy_ns = node->cpu().busy_ns();
+    row.jobs = node->cpu().jobs();
+    row.client_txs = c.client_txs;
+    row.client_txs_rejected = c.client_txs_rejected;
+    row.height = node->chain().height();
+    row.state_bytes = node->chain().state().bytes();
+    row.block_bytes = node->chain().block_bytes();
+    row.crashes = static_cast<std::uint32_t>(c.crashes);
+    row.msgs_lost_in_network = sim.network_counters().lost_msgs[node->self()];
+    nodes.push_back(row);
+  }
+  write_table(run, "nodes", node_type(), nodes);
+  write_table(run, "messages", message_type(), messages);
+
+  std::vector<TimeRow> series;
+  for (const TimeBucket& b : time_buckets(sim, outcome.end_ns)) {
+    series.push_back(TimeRow{b.t_s, b.submitted, b.committed, b.blocks, b.p50_ms, b.p99_ms});
+  }
+  write_table(run, "timeseries", time_type(), series);
+
+  std::vector<LeaderRow> leaders;
+  for (const LeaderRecord& l : m.leaders()) leaders.push_back({l.time_ns, l.epoch, l.leader});
+  write_table(run, "leaders", leader_type(), leaders);
+
+  H5::Group host = make_group(run, "host");
+  attr_num(host, "wall_s", H5::PredType::NATIVE_DOUBLE, summary.host.wall_s);
+  attr_num(host, "events_per_s", H5::PredType::NATIVE_DOUBLE, summary.host.events_per_s);
+  attr_num(host, "simulated_s_per_wall_s", H5::PredType::NATIVE_DOUBLE,
+           summary.host.sim_s_per_wall_s);
+  attr_num(host, "verify_cache_hits", H5::PredType::NATIVE_UINT64,
+           sim.shared().verify_cache.hits());
+  attr_num(host, "verify_cache_misses", H5::PredType::NATIVE_UINT64,
+           sim.shared().verify_cache.misses());
+}
+
+std::string temp_name(const std::string& path) {
+  return path + ".tmp-" + std::to_string(::getpid());
+}
+
+}  // namespace
+
+Status write_results_h5(const std::string& path, const std::string& run_id, const Simulation& sim,
+                        const RunOutcome& outcome, const RunSummary& summary) {
+  const std::string tmp = temp_name(path);
+  try {
+    H5::Exception::dontPrint();
+    {
+      H5::H5File file(tmp, H5F_ACC_TRUNC);
+      write_run(file, run_id, sim, outcome, summary);
+      file.close();
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+      fs::remove(tmp, ec);
+      return Error{path + ": cannot write results file: " + ec.message()};
+    }
+  } catch (const H5::Exception& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    return Error{path + ": cannot write results file (" + e.getDetailMsg() + ")"};
+  }
+  return Status::Ok();
+}
+
+Status write_text_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = temp_name(path);
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Error{path + ": cannot write (is the directory writable?)"};
+    out << text;
+    out.flush();
+    if (!out) {
+      out.close();
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return Error{path + ": write failed (disk full?)"};
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Error{path + ": cannot write: " + ec.message()};
+  }
+  return Status::Ok();
+}
+
+}  // namespace hlsim

@@ -1,0 +1,30 @@
+// The results file (HDF5), schema version 1 — documented in the README ("Results file").
+//
+//   /runs/<run id>/            attributes: scenario (effective YAML), seed, hlsim_version,
+//                              schema_version, complete (0/1), stop_reason, protocol, workload,
+//                              hardware_profile (YAML), summary (JSON, host figures excluded)
+//     tx, blocks, nodes, messages, timeseries, leaders   compound tables (one row per item)
+//     host/                    attributes that depend on the machine: wall_s, events_per_s,
+//                              simulated_s_per_wall_s, verify_cache_hits, verify_cache_misses
+// Everything outside host/ is a pure function of scenario, seed and hlsim version.
+//
+// The file is written to "<path>.tmp-<pid>" and renamed over <path> only when complete, so a
+// reader never sees a half-written file.
+#pragma once
+
+#include <string>
+
+#include "sim/results/summary.h"
+#include "sim/run/simulation.h"
+
+namespace hlsim {
+
+inline constexpr int kResultsSchemaVersion = 1;
+
+Status write_results_h5(const std::string& path, const std::string& run_id, const Simulation& sim,
+                        const RunOutcome& outcome, const RunSummary& summary);
+
+// Writes `text` to path atomically (temporary file + rename).
+Status write_text_atomically(const std::string& path, const std::string& text);
+
+}  // namespace hlsim

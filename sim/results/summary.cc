@@ -1,0 +1,335 @@
+#include "sim/results/summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace hlsim {
+namespace {
+
+bool ordered(TxStatus s) {
+  return s == TxStatus::kCommitted || s == TxStatus::kDenied || s == TxStatus::kInvalid;
+}
+
+double percentile_ms(const std::vector<TimeNs>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  // Nearest rank: the smallest value with at least q of the data at or below it.
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  const std::size_t index = std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1);
+  return ns_to_ms(sorted[index]);
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string human_bytes(double b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (b >= 1024 && u < 4) {
+    b /= 1024;
+    ++u;
+  }
+  return fmt(u == 0 ? "%.0f" : "%.1f", b) + " " + units[u];
+}
+
+nlohmann::json latency_json(const LatencyStats& l) {
+  return {{"count", l.count}, {"mean_ms", l.mean_ms}, {"p50_ms", l.p50_ms}, {"p90_ms", l.p90_ms},
+          {"p99_ms", l.p99_ms}, {"p99_9_ms", l.p999_ms}, {"max_ms", l.max_ms}};
+}
+
+}  // namespace
+
+LatencyStats latency_stats(std::vector<TimeNs> latencies_ns) {
+  LatencyStats s;
+  if (latencies_ns.empty()) return s;
+  std::sort(latencies_ns.begin(), latencies_ns.end());
+  s.count = latencies_ns.size();
+  long double sum = 0;
+  for (TimeNs l : latencies_ns) sum += l;
+  s.mean_ms = static_cast<double>(sum / static_cast<long double>(s.count)) / 1e6;
+  s.p50_ms = percentile_ms(latencies_ns, 0.50);
+  s.p90_ms = percentile_ms(latencies_ns, 0.90);
+  s.p99_ms = percentile_ms(latencies_ns, 0.99);
+  s.p999_ms = percentile_ms(latencies_ns, 0.999);
+  s.max_ms = ns_to_ms(latencies_ns.back());
+  return s;
+}
+
+RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
+  const Scenario& sc = sim.scenario();
+  const Metrics& m = sim.metrics();
+  RunSummary s;
+  s.scenario = sc.name;
+  s.protocol = sc.consensus.protocol;
+  s.workload = sc.workload.kind;
+  s.seed = sc.seed;
+  s.nodes = sc.consensus.nodes;
+  s.clients = sc.workload.clients;
+  s.duration_s = ns_to_s(sc.duration_ns);
+  s.drain_s = ns_to_s(sc.drain_ns);
+  s.simulated_s = ns_to_s(outcome.end_ns);
+  s.complete = outcome.complete;
+  s.stop_reason = outcome.stop_reason;
+  s.events = outcome.events;
+  s.offered_tps_configured = sc.workload.rate_tps;
+
+  const auto& names = m.kind_names();
+  s.kinds.resize(names.size());
+  for (std::size_t k = 0; k < names.size(); ++k) s.kinds[k].kind = names[k];
+  std::vector<std::vector<TimeNs>> by_kind(names.size());
+  std::vector<TimeNs> all;
+  std::uint64_t committed_in_window = 0;
+  for (const TxRecord& r : m.txs()) {
+    ++s.submitted;
+    KindSummary& k = s.kinds[r.kind];
+    ++k.submitted;
+    switch (r.status) {
+      case TxStatus::kPending: ++s.pending; break;
+      case TxStatus::kCommitted: ++s.applied; ++k.applied; break;
+      case TxStatus::kDenied: ++s.denied; ++k.denied; break;
+      case TxStatus::kInvalid: ++s.invalid; ++k.invalid; break;
+      case TxStatus::kRejected: ++s.rejected; break;
+      case TxStatus::kLost: ++s.lost; break;
+    }
+    if (ordered(r.status)) {
+      ++s.committed;
+      ++k.committed;
+      const TimeNs lat = r.commit_ns() - r.submit_ns;
+      all.push_back(lat);
+      by_kind[r.kind].push_back(lat);
+      if (r.commit_ns() < sc.duration_ns) ++committed_in_window;
+    }
+  }
+  s.latency = latency_stats(std::move(all));
+  for (std::size_t k = 0; k < names.size(); ++k) s.kinds[k].latency = latency_stats(by_kind[k]);
+  const double window_s = std::min(s.duration_s, s.simulated_s);
+  if (window_s > 0) {
+    s.offered_tps_achieved = static_cast<double>(s.submitted) / window_s;
+    s.committed_tps = static_cast<double>(committed_in_window) / window_s;
+  }
+
+  for (const BlockRecord& b : m.blocks()) {
+    if (b.commits > 0) ++s.blocks;
+  }
+  s.txs_per_block = s.blocks ? static_cast<double>(s.committed) / static_cast<double>(s.blocks) : 0;
+  s.leader_changes = m.leaders().size();
+  s.violations = m.violations();
+
+  const double run_s = std::max(s.simulated_s, 1e-9);
+  for (const auto& node : sim.nodes()) {
+    NodeSummary ns;
+    ns.node = node->self();
+    const NodeCounters& c = node->counters();
+    for (std::size_t t = 0; t < c.msgs_sent.size(); ++t) {
+      ns.msgs_sent += c.msgs_sent[t];
+      ns.bytes_sent += c.bytes_sent[t];
+      ns.msgs_recv += c.msgs_recv[t];
+      ns.bytes_recv += c.bytes_recv[t];
+    }
+    ns.cpu_busy_ns = node->cpu().busy_ns();
+    ns.cpu_utilisation = static_cast<double>(ns.cpu_busy_ns) / 1e9 / (run_s * node->cpu().cores());
+    ns.client_txs = c.client_txs;
+    ns.client_txs_rejected = c.client_txs_rejected;
+    ns.height = node->chain().height();
+    ns.state_bytes = node->chain().state().bytes();
+    ns.block_bytes = node->chain().block_bytes();
+    ns.crashed = node->crashed();
+    ns.leader = !node->crashed() && node->protocol().is_leader();
+    s.msgs_total += ns.msgs_sent;
+    s.bytes_total += ns.bytes_sent;
+    s.nodes_detail.push_back(ns);
+  }
+  for (auto lost : sim.network_counters().lost_msgs) s.msgs_lost += lost;
+
+  // Say why, when the figures look wrong, instead of printing a bare zero.
+  if (s.submitted == 0) {
+    s.notes.push_back(sc.workload.rate_tps == 0
+                          ? "no transaction was submitted: workload.rate_tps is 0"
+                          : "no transaction was submitted: duration_s is shorter than the first "
+                            "inter-arrival time");
+  } else if (s.committed == 0) {
+    if (m.leaders().empty()) {
+      s.notes.push_back("nothing committed: no leader was ever elected (check the fault schedule "
+                        "and the protocol's timeouts against the run length)");
+    } else if (s.rejected == s.submitted) {
+      s.notes.push_back("nothing committed: every transaction was rejected at its gateway "
+                        "(bad signature)");
+    } else {
+      s.notes.push_back("nothing committed although a leader was elected: the run may be too "
+                        "short for the batch timeout and the network latency");
+    }
+  }
+  if (s.lost > 0) {
+    s.notes.push_back(std::to_string(s.lost) +
+                      " transactions were lost because their gateway validator was down");
+  }
+  if (s.pending > 0 && s.submitted > 0 &&
+      static_cast<double>(s.pending) > 0.05 * static_cast<double>(s.submitted)) {
+    s.notes.push_back(std::to_string(s.pending) + " of " + std::to_string(s.submitted) +
+                      " transactions were still pending at the end: the system is saturated or "
+                      "drain_s is too short");
+  }
+  if (s.offered_tps_configured > 0 &&
+      std::fabs(s.offered_tps_achieved - s.offered_tps_configured) >
+          0.1 * s.offered_tps_configured && s.submitted > 100) {
+    s.notes.push_back("achieved offered rate " + fmt("%.1f", s.offered_tps_achieved) +
+                      " tx/s differs from the configured " + fmt("%.1f", s.offered_tps_configured) +
+                      " tx/s by more than 10%");
+  }
+  return s;
+}
+
+std::vector<TimeBucket> time_buckets(const Simulation& sim, TimeNs end_ns) {
+  const auto n = static_cast<std::size_t>((end_ns + kNsPerSec - 1) / kNsPerSec);
+  std::vector<TimeBucket> out(n);
+  std::vector<std::vector<TimeNs>> lat(n);
+  for (std::size_t i = 0; i < n; ++i) out[i].t_s = static_cast<double>(i);
+  auto bucket = [&](TimeNs t) -> std::size_t {
+    return std::min(n - 1, static_cast<std::size_t>(std::max<TimeNs>(0, t) / kNsPerSec));
+  };
+  if (n == 0) return out;
+  for (const TxRecord& r : sim.metrics().txs()) {
+    ++out[bucket(r.submit_ns)].submitted;
+    if (ordered(r.status)) {
+      const std::size_t b = bucket(r.commit_ns());
+      ++out[b].committed;
+      lat[b].push_back(r.commit_ns() - r.submit_ns);
+    }
+  }
+  for (const BlockRecord& b : sim.metrics().blocks()) {
+    if (b.commits > 0) ++out[bucket(b.first_commit_ns)].blocks;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const LatencyStats l = latency_stats(std::move(lat[i]));
+    out[i].p50_ms = l.p50_ms;
+    out[i].p99_ms = l.p99_ms;
+  }
+  return out;
+}
+
+std::string render_console(const RunSummary& s) {
+  std::string o;
+  auto line = [&](const std::string& label, const std::string& value) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "  %-26s %s\n", label.c_str(), value.c_str());
+    o += buf;
+  };
+  o += "hlsim run: " + s.scenario + " — " + s.protocol + " on " + std::to_string(s.nodes) +
+       " validators, " + s.workload + " workload from " + std::to_string(s.clients) +
+       " clients, seed " + std::to_string(s.seed) + "\n";
+  if (!s.complete) o += "  RUN INCOMPLETE: " + s.stop_reason + "\n";
+  line("simulated time", fmt("%.1f s", s.simulated_s) + " (" + fmt("%.0f", s.duration_s) +
+                             " s of load + " + fmt("%.0f", s.drain_s) + " s drain)");
+  line("offered throughput", fmt("%.1f tx/s", s.offered_tps_achieved) + " (configured " +
+                                 fmt("%.1f", s.offered_tps_configured) + ")");
+  line("committed throughput", fmt("%.1f tx/s", s.committed_tps));
+  line("transactions", std::to_string(s.submitted) + " submitted, " +
+                           std::to_string(s.committed) + " committed (" +
+                           std::to_string(s.applied) + " applied, " + std::to_string(s.denied) +
+                           " denied, " + std::to_string(s.invalid) + " invalid), " +
+                           std::to_string(s.rejected) + " rejected, " + std::to_string(s.lost) +
+                           " lost, " + std::to_string(s.pending) + " pending");
+  line("latency ms p50/p90/p99", fmt("%.2f", s.latency.p50_ms) + " / " +
+                                     fmt("%.2f", s.latency.p90_ms) + " / " +
+                                     fmt("%.2f", s.latency.p99_ms));
+  line("latency ms p99.9/max", fmt("%.2f", s.latency.p999_ms) + " / " + fmt("%.2f", s.latency.max_ms));
+  line("blocks", std::to_string(s.blocks) + " (" + fmt("%.1f", s.txs_per_block) + " tx/block), " +
+                     std::to_string(s.leader_changes) + " leader terms");
+  line("messages", std::to_string(s.msgs_total) + " (" + human_bytes(static_cast<double>(s.bytes_total)) +
+                       "), " + std::to_string(s.msgs_lost) + " lost in the network");
+  o += "  per kind:\n";
+  o += "    kind               submitted  committed   denied  invalid   p50 ms   p99 ms\n";
+  for (const auto& k : s.kinds) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "    %-18s %9llu  %9llu  %7llu  %7llu %8.2f %8.2f\n",
+                  k.kind.c_str(), static_cast<unsigned long long>(k.submitted),
+                  static_cast<unsigned long long>(k.committed),
+                  static_cast<unsigned long long>(k.denied),
+                  static_cast<unsigned long long>(k.invalid), k.latency.p50_ms, k.latency.p99_ms);
+    o += buf;
+  }
+  o += "  per node:\n";
+  o += "    node  role      msgs out    bytes out    msgs in     bytes in   cpu busy  height\n";
+  for (const auto& n : s.nodes_detail) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "    %4u  %-8s %9llu %12s %10llu %12s %9.1f%% %7llu\n", n.node,
+                  n.crashed ? "crashed" : (n.leader ? "leader" : "follower"),
+                  static_cast<unsigned long long>(n.msgs_sent),
+                  human_bytes(static_cast<double>(n.bytes_sent)).c_str(),
+                  static_cast<unsigned long long>(n.msgs_recv),
+                  human_bytes(static_cast<double>(n.bytes_recv)).c_str(), 100 * n.cpu_utilisation,
+                  static_cast<unsigned long long>(n.height));
+    o += buf;
+  }
+  line("simulator speed", fmt("%.0f events/s", s.host.events_per_s) + ", " +
+                              fmt("%.1f", s.host.sim_s_per_wall_s) + " simulated s per wall s (" +
+                              std::to_string(s.events) + " events in " +
+                              fmt("%.2f", s.host.wall_s) + " s)");
+  for (const auto& v : s.violations) o += "  SAFETY VIOLATION: " + v + "\n";
+  for (const auto& n : s.notes) o += "  note: " + n + "\n";
+  return o;
+}
+
+std::string summary_json(const RunSummary& s, bool include_host) {
+  nlohmann::ordered_json j;
+  j["scenario"] = s.scenario;
+  j["protocol"] = s.protocol;
+  j["workload"] = s.workload;
+  j["seed"] = s.seed;
+  j["nodes"] = s.nodes;
+  j["clients"] = s.clients;
+  j["duration_s"] = s.duration_s;
+  j["drain_s"] = s.drain_s;
+  j["simulated_s"] = s.simulated_s;
+  j["complete"] = s.complete;
+  j["stop_reason"] = s.stop_reason;
+  j["offered_tps_configured"] = s.offered_tps_configured;
+  j["offered_tps_achieved"] = s.offered_tps_achieved;
+  j["committed_tps"] = s.committed_tps;
+  j["transactions"] = {{"submitted", s.submitted}, {"committed", s.committed},
+                       {"applied", s.applied},     {"denied", s.denied},
+                       {"invalid", s.invalid},     {"rejected", s.rejected},
+                       {"lost", s.lost},           {"pending", s.pending}};
+  j["latency"] = latency_json(s.latency);
+  nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
+  for (const auto& k : s.kinds) {
+    kinds[k.kind] = {{"submitted", k.submitted}, {"committed", k.committed},
+                     {"applied", k.applied},     {"denied", k.denied},
+                     {"invalid", k.invalid},     {"latency", latency_json(k.latency)}};
+  }
+  j["kinds"] = kinds;
+  j["blocks"] = s.blocks;
+  j["txs_per_block"] = s.txs_per_block;
+  j["leader_terms"] = s.leader_changes;
+  j["messages"] = {{"sent", s.msgs_total}, {"bytes", s.bytes_total}, {"lost", s.msgs_lost}};
+  nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
+  for (const auto& n : s.nodes_detail) {
+    nodes.push_back({{"node", n.node},
+                     {"msgs_sent", n.msgs_sent},
+                     {"bytes_sent", n.bytes_sent},
+                     {"msgs_recv", n.msgs_recv},
+                     {"bytes_recv", n.bytes_recv},
+                     {"cpu_busy_ns", n.cpu_busy_ns},
+                     {"cpu_utilisation", n.cpu_utilisation},
+                     {"client_txs", n.client_txs},
+                     {"client_txs_rejected", n.client_txs_rejected},
+                     {"height", n.height},
+                     {"state_bytes", n.state_bytes},
+                     {"crashed", n.crashed}});
+  }
+  j["per_node"] = nodes;
+  j["violations"] = s.violations;
+  j["notes"] = s.notes;
+  j["events"] = s.events;
+  if (!include_host) return j.dump(2) + "\n";
+  j["host"] = {{"wall_s", s.host.wall_s},
+               {"events_per_s", s.host.events_per_s},
+               {"simulated_s_per_wall_s", s.host.sim_s_per_wall_s}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace hlsim

@@ -1,0 +1,96 @@
+// What a run measured, reduced to the figures people read: the console table, summary.json and
+// the HDF5 `summary` attribute are all rendered from one RunSummary.
+//
+// Definitions (also in the README):
+//   latency          commit_ns - submit_ns of every committed transaction (status committed,
+//                    denied or invalid: all were ordered), where commit_ns is when the client's
+//                    gateway committed it (the first commit anywhere if the gateway never did)
+//   percentiles      nearest rank over the sorted latencies
+//   committed_tps    transactions with commit_ns < duration, divided by duration
+//   offered_tps      transactions submitted, divided by duration (configured rate beside it)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/run/simulation.h"
+
+namespace hlsim {
+
+struct LatencyStats {
+  std::uint64_t count = 0;
+  double mean_ms = 0, p50_ms = 0, p90_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0;
+};
+// REQUIRES: nothing; empty input gives all zeros.
+LatencyStats latency_stats(std::vector<TimeNs> latencies_ns);
+
+struct KindSummary {
+  std::string kind;
+  std::uint64_t submitted = 0, committed = 0, applied = 0, denied = 0, invalid = 0;
+  LatencyStats latency;
+};
+
+struct NodeSummary {
+  NodeId node = 0;
+  std::uint64_t msgs_sent = 0, bytes_sent = 0, msgs_recv = 0, bytes_recv = 0;
+  TimeNs cpu_busy_ns = 0;
+  double cpu_utilisation = 0;  // busy / (cores * run time)
+  std::uint64_t client_txs = 0, client_txs_rejected = 0;
+  Height height = 0;
+  std::uint64_t state_bytes = 0, block_bytes = 0;
+  bool crashed = false;
+  bool leader = false;
+};
+
+struct HostFigures {
+  double wall_s = 0;
+  double events_per_s = 0;
+  double sim_s_per_wall_s = 0;
+};
+
+struct RunSummary {
+  std::string scenario;
+  std::string protocol;
+  std::string workload;
+  std::uint64_t seed = 0;
+  std::uint32_t nodes = 0, clients = 0;
+  double duration_s = 0, drain_s = 0, simulated_s = 0;
+  bool complete = false;
+  std::string stop_reason;
+
+  double offered_tps_configured = 0, offered_tps_achieved = 0, committed_tps = 0;
+  std::uint64_t submitted = 0, committed = 0, applied = 0, denied = 0, invalid = 0, rejected = 0,
+                lost = 0, pending = 0;
+  LatencyStats latency;
+  std::vector<KindSummary> kinds;
+
+  std::uint64_t blocks = 0;
+  double txs_per_block = 0;
+  std::uint64_t leader_changes = 0;
+  std::uint64_t msgs_total = 0, bytes_total = 0, msgs_lost = 0;
+  std::vector<NodeSummary> nodes_detail;
+  std::vector<std::string> violations;
+  std::vector<std::string> notes;  // diagnoses, e.g. why nothing committed
+
+  std::uint64_t events = 0;
+  HostFigures host;
+};
+
+RunSummary summarize(const Simulation& sim, const RunOutcome& outcome);
+
+// Per-second buckets of the run, for the `timeseries` table.
+struct TimeBucket {
+  double t_s = 0;                // bucket start
+  std::uint64_t submitted = 0;   // transactions submitted in the bucket
+  std::uint64_t committed = 0;   // transactions whose commit_ns falls in the bucket
+  std::uint64_t blocks = 0;      // blocks first committed in the bucket
+  double p50_ms = 0, p99_ms = 0; // latency of the transactions committed in the bucket
+};
+std::vector<TimeBucket> time_buckets(const Simulation& sim, TimeNs end_ns);
+
+std::string render_console(const RunSummary& s);
+// With include_host = false the text depends only on scenario, seed and version.
+std::string summary_json(const RunSummary& s, bool include_host = true);
+
+}  // namespace hlsim

@@ -1,0 +1,283 @@
+#include "sim/run/simulation.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "sim/kernel/distributions.h"
+
+namespace hlsim {
+namespace {
+
+Result<Topology> build_topology(const NetworkConfig& n, std::uint32_t nodes) {
+  if (n.topology == "full_mesh") {
+    return Topology::full_mesh(nodes, n.latency_ns, n.bandwidth_bps, n.loss);
+  }
+  if (n.topology == "star") return Topology::star(nodes, n.latency_ns, n.bandwidth_bps, n.loss);
+  if (n.topology == "regions") {
+    return Topology::regions(nodes, n.regions, n.latency_ns, n.inter_latency_ns, n.bandwidth_bps,
+                             n.inter_bandwidth_bps, n.loss);
+  }
+  return Topology::from_csv_file(n.csv_path, nodes);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Simulation>> Simulation::create(const Scenario& sc) {
+  const ProtocolInfo* info = find_protocol(sc.consensus.protocol);
+  if (info == nullptr) return Error{"consensus.protocol: unknown '" + sc.consensus.protocol + "'"};
+  const WorkloadInfo* winfo = find_workload(sc.workload.kind);
+  if (winfo == nullptr) return Error{"workload.kind: unknown '" + sc.workload.kind + "'"};
+
+  auto topology = build_topology(sc.network, sc.consensus.nodes);
+  if (!topology.ok()) return Error{"network: " + topology.error().message};
+  NetworkParams np;
+  np.jitter = sc.network.jitter_ns;
+  auto network = Network::create(std::move(topology.value()), np);
+  if (!network.ok()) return Error{"network: " + network.error().message};
+  auto client_link = AccessLink::create(sc.network.client_latency_ns, sc.network.client_bandwidth_bps);
+  if (!client_link.ok()) return Error{"network: " + client_link.error().message};
+
+  WorkloadSetup setup{sc.seed, sc.workload.clients, sc.consensus.nodes};
+  auto workload = winfo->make(sc.workload.params, setup);
+  if (!workload.ok()) return workload.error();
+
+  return std::unique_ptr<Simulation>(
+      new Simulation(sc, info, std::move(workload.value()),
+                     std::make_unique<Network>(std::move(network.value())), client_link.value()));
+}
+
+Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
+                       std::unique_ptr<Workload> workload, std::unique_ptr<Network> network,
+                       const AccessLink& client_link)
+    : scenario_(sc),
+      protocol_info_(info),
+      workload_(std::move(workload)),
+      network_(std::move(network)),
+      shared_(std::make_unique<NodeShared>()),
+      metrics_(sc.consensus.nodes, workload_->kind_names()) {
+  const std::uint32_t n = sc.consensus.nodes;
+  shared_->profile = sc.node.profile;
+
+  deliver_handler_.sim = timer_handler_.sim = client_tx_handler_.sim = arrival_handler_.sim =
+      fault_handler_.sim = this;
+  deliver_kind_ = kernel_.register_handler(&deliver_handler_);
+  timer_kind_ = kernel_.register_handler(&timer_handler_);
+  client_tx_kind_ = kernel_.register_handler(&client_tx_handler_);
+  arrival_kind_ = kernel_.register_handler(&arrival_handler_);
+  fault_kind_ = kernel_.register_handler(&fault_handler_);
+
+  std::vector<SigningKey> keys;
+  keys.reserve(n);
+  for (NodeId i = 0; i < n; ++i) {
+    keys.push_back(SigningKey::derive(sc.seed, "validator-" + std::to_string(i)));
+    shared_->validator_keys.push_back(keys.back().public_key());
+  }
+  for (NodeId i = 0; i < n; ++i) {
+    nodes_.push_back(std::make_unique<Node>(
+        i, n, sc.node.cores, sc.seed, keys[i], info->make(sc.consensus.params, i, n),
+        workload_->make_contract(), info->message_types.size(), shared_.get()));
+    net_rngs_.push_back(Rng::stream(sc.seed, RngDomain::kNetwork, i));
+  }
+  net_counters_.lost_msgs.assign(n, 0);
+  net_counters_.dropped_at_crashed.assign(n, 0);
+
+  for (ClientId c = 0; c < sc.workload.clients; ++c) {
+    clients_.push_back(ClientState{Rng::stream(sc.seed, RngDomain::kClient, c),
+                                   SigningKey::derive(sc.seed, "client-" + std::to_string(c)),
+                                   client_link,
+                                   static_cast<NodeId>(c % n), 0});
+  }
+  end_ns_ = sc.duration_ns + sc.drain_ns;
+  forged_fraction_ = sc.workload.forged_fraction;
+  mean_interarrival_ns_ =
+      sc.workload.rate_tps > 0 ? 1e9 * sc.workload.clients / sc.workload.rate_tps : 0;
+}
+
+RunOutcome Simulation::run(const std::atomic<bool>* interrupt,
+                           const std::function<void(const RunProgress&)>& progress) {
+  kernel_.set_interrupt_flag(interrupt);
+  for (auto& node : nodes_) {
+    node->begin_job(0);
+    node->protocol().start(*node);
+    finish_job(*node);
+  }
+  if (mean_interarrival_ns_ > 0) {
+    for (ClientId c = 0; c < clients_.size(); ++c) schedule_next_arrival(c, 0);
+  }
+  for (std::size_t i = 0; i < scenario_.faults.size(); ++i) {
+    const FaultEvent& f = scenario_.faults[i];
+    kernel_.schedule(f.at_ns, f.node == kNoNode ? 0 : f.node, fault_kind_, i);
+  }
+
+  RunOutcome out;
+  TimeNs next_report_ns = 0;
+  while (true) {
+    next_report_ns = std::min(end_ns_, next_report_ns + kNsPerSec);
+    kernel_.run(next_report_ns);
+    const bool interrupted = interrupt != nullptr && interrupt->load();
+    if (progress) progress(RunProgress{kernel_.now(), end_ns_, kernel_.events_handled()});
+    if (violated_) {
+      out.stop_reason = "safety violation: " + metrics_.violations().front();
+      break;
+    }
+    if (interrupted) {
+      out.stop_reason = "interrupted";
+      break;
+    }
+    if (next_report_ns >= end_ns_) {
+      out.complete = true;
+      break;
+    }
+  }
+  out.end_ns = out.complete ? end_ns_ : kernel_.now();
+  out.events = kernel_.events_handled();
+  return out;
+}
+
+bool Simulation::defer_if_busy(Node& node, const Event& e) {
+  const TimeNs free_ns = node.cpu().earliest_free_ns();
+  if (free_ns <= e.time_ns) return false;
+  kernel_.schedule(free_ns, e.node, e.kind, e.arg);
+  return true;
+}
+
+void Simulation::finish_job(Node& node) {
+  const TimeNs finish_ns = node.cpu().run(node.now(), node.job_cost_ns());
+  Outbox& out = node.outbox();
+  const NodeId from = node.self();
+  for (auto& [to, msg] : out.sends) {
+    const auto arrival = network_->transmit(from, to, msg.wire_bytes(), finish_ns, net_rngs_[from]);
+    if (!arrival) {
+      ++net_counters_.lost_msgs[from];
+      continue;
+    }
+    kernel_.schedule(*arrival, to, deliver_kind_, messages_.put({from, std::move(msg)}));
+  }
+  for (const auto& t : out.timers) {
+    kernel_.schedule(finish_ns + t.delay_ns, from, timer_kind_,
+                     timers_.put({t.id, t.tag, node.incarnation()}));
+  }
+  for (const auto& c : out.commits) metrics_.on_commit(from, *c.block, c.outcomes, finish_ns);
+  for (const auto& [epoch, leader] : out.leaders) metrics_.on_leader(epoch, leader, finish_ns);
+  for (auto& v : out.violations) metrics_.on_violation(std::move(v));
+  if (!metrics_.violations().empty() && !violated_) {
+    violated_ = true;
+    kernel_.stop();
+  }
+  out.clear();
+}
+
+void Simulation::on_deliver(const Event& e) {
+  Node& node = *nodes_[e.node];
+  if (node.crashed()) {
+    messages_.take(e.arg);
+    ++net_counters_.dropped_at_crashed[e.node];
+    return;
+  }
+  if (defer_if_busy(node, e)) return;
+  PendingMessage pm = messages_.take(e.arg);
+  node.begin_job(e.time_ns);
+  node.receive_message(pm.msg);
+  node.protocol().on_message(node, pm.from, pm.msg);
+  finish_job(node);
+}
+
+void Simulation::on_timer(const Event& e) {
+  Node& node = *nodes_[e.node];
+  const PendingTimer& t = timers_.items[e.arg];
+  if (node.crashed() || t.incarnation != node.incarnation()) {
+    timers_.take(e.arg);
+    return;
+  }
+  if (defer_if_busy(node, e)) return;
+  const PendingTimer timer = timers_.take(e.arg);
+  if (!node.timers().fire(timer.id)) return;  // cancelled
+  node.begin_job(e.time_ns);
+  node.protocol().on_timer(node, timer.id, timer.tag);
+  finish_job(node);
+}
+
+void Simulation::on_client_tx(const Event& e) {
+  Node& node = *nodes_[e.node];
+  if (node.crashed()) {
+    metrics_.on_lost(client_txs_.take(e.arg)->id);
+    return;
+  }
+  if (defer_if_busy(node, e)) return;
+  TxRef tx = client_txs_.take(e.arg);
+  node.begin_job(e.time_ns);
+  if (node.admit_client_tx(*tx)) {
+    node.protocol().on_transaction(node, tx);
+  } else {
+    metrics_.on_rejected(tx->id);
+  }
+  finish_job(node);
+}
+
+void Simulation::schedule_next_arrival(ClientId c, TimeNs now_ns) {
+  const double gap = sample_exponential(clients_[c].rng, mean_interarrival_ns_);
+  const TimeNs at = now_ns + static_cast<TimeNs>(std::llround(gap));
+  if (at < scenario_.duration_ns) {
+    kernel_.schedule(at, static_cast<NodeId>(nodes_.size() + c), arrival_kind_, c);
+  }
+}
+
+void Simulation::on_arrival(const Event& e) {
+  const auto c = static_cast<ClientId>(e.arg);
+  ClientState& client = clients_[c];
+  TxDraft draft = workload_->next_tx(c, e.time_ns, client.rng);
+  Transaction tx;
+  tx.kind = draft.kind;
+  tx.client = c;
+  tx.nonce = client.nonce++;
+  tx.submit_ns = e.time_ns;
+  tx.payload = std::move(draft.payload);
+  sign_tx(tx, client.key);
+  if (forged_fraction_ > 0 && client.rng.bernoulli(forged_fraction_)) {
+    // A forgery: the body is kept, the signature is not the signer's.
+    tx.signature.bytes[client.rng.next_below(tx.signature.bytes.size())] ^= 0x01;
+  }
+  auto ref = std::make_shared<const Transaction>(std::move(tx));
+  metrics_.on_submit(*ref, client.gateway, e.time_ns);
+  const TimeNs arrival_ns = client.link.transmit(ref->encoded_size(), e.time_ns);
+  kernel_.schedule(arrival_ns, client.gateway, client_tx_kind_, client_txs_.put(std::move(ref)));
+  schedule_next_arrival(c, e.time_ns);
+}
+
+NodeId Simulation::current_leader() const {
+  NodeId best = kNoNode;
+  std::uint64_t best_epoch = 0;
+  for (const auto& node : nodes_) {
+    if (!node->crashed() && node->protocol().is_leader() &&
+        (best == kNoNode || node->protocol().epoch() > best_epoch)) {
+      best = node->self();
+      best_epoch = node->protocol().epoch();
+    }
+  }
+  return best;
+}
+
+void Simulation::on_fault(const Event& e) {
+  const FaultEvent& f = scenario_.faults[e.arg];
+  NodeId target = f.node;
+  if (f.symbolic == "leader") target = current_leader();
+  if (f.symbolic == "crashed") target = crashed_order_.empty() ? kNoNode : crashed_order_.back();
+  if (target == kNoNode) return;  // nothing to act on (no leader yet, nothing crashed)
+  Node& node = *nodes_[target];
+  if (f.kind == FaultKind::kCrash) {
+    if (node.crashed()) return;
+    node.crash(e.time_ns);
+    crashed_order_.push_back(target);
+    return;
+  }
+  if (!node.crashed()) return;
+  crashed_order_.erase(std::remove(crashed_order_.begin(), crashed_order_.end(), target),
+                       crashed_order_.end());
+  node.restart(e.time_ns);
+  node.begin_job(e.time_ns);
+  node.protocol().on_restart(node);
+  finish_job(node);
+}
+
+}  // namespace hlsim

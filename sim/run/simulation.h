@@ -1,0 +1,156 @@
+// One run of a scenario: builds the validators, clients, network and observers, and drives them
+// through the kernel.
+//
+// Event kinds (each owned by one LP, DESIGN.md invariant 2):
+//   deliver    a protocol message reaching a validator
+//   timer      a protocol timer firing
+//   client_tx  a client's transaction reaching its gateway validator
+//   arrival    a client (LP id validators + c) submitting its next transaction
+//   fault      a scheduled crash or restart of a validator
+// A validator handles an event as one CPU job (sim/node/cpu_model.h); when all its cores are busy
+// the event waits for the first free core. Everything a job emits takes effect when it finishes.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "consensus/registry.h"
+#include "sim/kernel/kernel.h"
+#include "sim/network/link_model.h"
+#include "sim/network/topology.h"
+#include "sim/node/node.h"
+#include "sim/observers/metrics.h"
+#include "sim/scenario/scenario.h"
+#include "workloads/workload.h"
+
+namespace hlsim {
+
+struct RunProgress {
+  TimeNs now_ns;
+  TimeNs end_ns;
+  std::uint64_t events;
+};
+
+struct RunOutcome {
+  bool complete = false;      // ran to the scenario's end
+  std::string stop_reason;    // why not, when !complete ("interrupted", a safety violation, ...)
+  TimeNs end_ns = 0;          // simulated time reached
+  std::uint64_t events = 0;
+};
+
+struct ClientState {
+  Rng rng;
+  SigningKey key;
+  AccessLink link;
+  NodeId gateway = 0;
+  std::uint64_t nonce = 0;
+};
+
+// Messages lost in the network, per sender (the network decides; nodes never see them).
+struct NetworkCounters {
+  std::vector<std::uint64_t> lost_msgs;
+  std::vector<std::uint64_t> dropped_at_crashed;  // delivered to a crashed validator
+};
+
+class Simulation {
+ public:
+  static Result<std::unique_ptr<Simulation>> create(const Scenario& scenario);
+
+  // Runs to duration + drain, or until `interrupt` becomes true or a safety violation occurs.
+  // `progress` (optional) is called after each simulated second.
+  RunOutcome run(const std::atomic<bool>* interrupt,
+                 const std::function<void(const RunProgress&)>& progress);
+
+  const Scenario& scenario() const { return scenario_; }
+  const ProtocolInfo& protocol_info() const { return *protocol_info_; }
+  const Metrics& metrics() const { return metrics_; }
+  const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
+  const NetworkCounters& network_counters() const { return net_counters_; }
+  const NodeShared& shared() const { return *shared_; }
+  const Network& network() const { return *network_; }
+  std::uint64_t events() const { return kernel_.events_handled(); }
+
+ private:
+  Simulation(const Scenario& scenario, const ProtocolInfo* info, std::unique_ptr<Workload> workload,
+             std::unique_ptr<Network> network, const AccessLink& client_link);
+  template <void (Simulation::*F)(const Event&)>
+  struct Bound final : EventHandler {
+    Simulation* sim = nullptr;
+    void handle(const Event& e) override { (sim->*F)(e); }
+  };
+  struct PendingMessage {
+    NodeId from;
+    Message msg;
+  };
+  struct PendingTimer {
+    TimerId id;
+    std::uint64_t tag;
+    std::uint32_t incarnation;
+  };
+  // A slab of payloads addressed by Event::arg, with slot reuse.
+  template <class T>
+  struct Slab {
+    std::vector<T> items;
+    std::vector<std::uint64_t> free_slots;
+    std::uint64_t put(T v) {
+      if (!free_slots.empty()) {
+        const std::uint64_t s = free_slots.back();
+        free_slots.pop_back();
+        items[s] = std::move(v);
+        return s;
+      }
+      items.push_back(std::move(v));
+      return items.size() - 1;
+    }
+    T take(std::uint64_t s) {
+      T v = std::move(items[s]);
+      items[s] = T{};
+      free_slots.push_back(s);
+      return v;
+    }
+  };
+
+  void on_deliver(const Event& e);
+  void on_timer(const Event& e);
+  void on_client_tx(const Event& e);
+  void on_arrival(const Event& e);
+  void on_fault(const Event& e);
+
+  // When every core of `node` is busy at e.time_ns, re-queues e for the first free core.
+  bool defer_if_busy(Node& node, const Event& e);
+  // Runs the job's cost on the node's CPU and releases its outbox at the finish time.
+  void finish_job(Node& node);
+  void schedule_next_arrival(ClientId c, TimeNs now_ns);
+  NodeId current_leader() const;
+
+  Scenario scenario_;
+  const ProtocolInfo* protocol_info_;
+  std::unique_ptr<Workload> workload_;
+  std::unique_ptr<Network> network_;
+  std::unique_ptr<NodeShared> shared_;
+  Kernel kernel_;
+  Metrics metrics_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::vector<ClientState> clients_;
+  std::vector<Rng> net_rngs_;  // per sender
+  NetworkCounters net_counters_;
+  Slab<PendingMessage> messages_;
+  Slab<PendingTimer> timers_;
+  Slab<TxRef> client_txs_;
+  std::vector<NodeId> crashed_order_;
+  Bound<&Simulation::on_deliver> deliver_handler_;
+  Bound<&Simulation::on_timer> timer_handler_;
+  Bound<&Simulation::on_client_tx> client_tx_handler_;
+  Bound<&Simulation::on_arrival> arrival_handler_;
+  Bound<&Simulation::on_fault> fault_handler_;
+  EventKind deliver_kind_ = 0, timer_kind_ = 0, client_tx_kind_ = 0, arrival_kind_ = 0,
+            fault_kind_ = 0;
+  TimeNs end_ns_ = 0;
+  double mean_interarrival_ns_ = 0;
+  double forged_fraction_ = 0;
+  bool violated_ = false;
+};
+
+}  // namespace hlsim

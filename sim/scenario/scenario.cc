@@ -1,0 +1,559 @@
+#include "sim/scenario/scenario.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "consensus/registry.h"
+#include "sim/scenario/profile_loader.h"
+#include "workloads/workload.h"
+
+namespace hlsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+ParamSpec num(std::string name, std::string def, std::string unit, std::string help,
+              double min = -kInf, double max = kInf) {
+  return ParamSpec{std::move(name), ParamType::kDouble, std::move(def), std::move(unit),
+                   std::move(help), min, max, {}};
+}
+ParamSpec integer(std::string name, std::string def, std::string unit, std::string help,
+                  double min = -kInf, double max = kInf) {
+  return ParamSpec{std::move(name), ParamType::kInt, std::move(def), std::move(unit),
+                   std::move(help), min, max, {}};
+}
+ParamSpec text(std::string name, std::string def, std::string help,
+               std::vector<std::string> choices = {}) {
+  return ParamSpec{std::move(name), ParamType::kString, std::move(def), "", std::move(help),
+                   -kInf, kInf, std::move(choices)};
+}
+
+std::vector<std::string> protocol_names() {
+  std::vector<std::string> out;
+  for (const auto& p : protocol_registry()) out.push_back(p.name);
+  return out;
+}
+std::vector<std::string> workload_names() {
+  std::vector<std::string> out;
+  for (const auto& w : workload_registry()) out.push_back(w.name);
+  return out;
+}
+
+// Keys of each fixed section. Module parameters are added to consensus / workload at load time.
+std::vector<ParamSpec> top_specs() {
+  return {text("name", "unnamed", "a short name for the run, recorded in the results"),
+          text("description", "", "free text"),
+          integer("seed", "1", "", "run seed: a run is a pure function of scenario and seed", 0,
+                  9.0e15),
+          num("duration_s", "60", "s", "simulated time during which clients submit", 0.001, 1e7),
+          num("drain_s", "5", "s", "simulated time after submissions stop, for commits", 0, 1e7)};
+}
+std::vector<ParamSpec> consensus_specs() {
+  return {text("protocol", "raft", "consensus protocol (see `hlsim list`)", protocol_names()),
+          integer("nodes", "4", "nodes", "number of validator nodes", 1, 10000)};
+}
+std::vector<ParamSpec> workload_specs() {
+  return {text("kind", "ehr", "workload (see `hlsim list`)", workload_names()),
+          integer("clients", "10", "clients", "client organisations submitting transactions", 1,
+                  1e6),
+          num("rate_tps", "100", "tx/s", "total offered rate over all clients (Poisson arrivals)",
+              0, 1e7),
+          num("forged_fraction", "0", "fraction",
+              "share of transactions sent with a corrupted signature (attack injection); the "
+              "gateway must reject every one",
+              0, 1)};
+}
+std::vector<ParamSpec> network_specs() {
+  return {text("topology", "full_mesh", "validator topology",
+               {"full_mesh", "star", "regions", "csv"}),
+          num("latency_ms", "2", "ms",
+              "one-way link latency (full_mesh), hub link (star), within a region (regions)", 0,
+              1e6),
+          num("inter_latency_ms", "20", "ms", "regions: one-way latency between regions", 0, 1e6),
+          integer("regions", "2", "regions", "regions: number of regions (node i in i % regions)", 1,
+                  1e4),
+          num("bandwidth_mbps", "1000", "Mbit/s", "link bandwidth", 1e-6, 1e9),
+          num("inter_bandwidth_mbps", "1000", "Mbit/s", "regions: bandwidth between regions", 1e-6,
+              1e9),
+          num("loss", "0", "probability", "per-link message loss probability", 0, 0.999),
+          text("csv", "", "topology csv: edge list file (src,dst,latency_ms,bandwidth_mbps[,loss])"),
+          num("client_latency_ms", "5", "ms", "one-way latency of a client's access link", 0, 1e6),
+          num("client_bandwidth_mbps", "100", "Mbit/s", "bandwidth of a client's access link", 1e-6,
+              1e9)};
+}
+std::vector<ParamSpec> node_specs() {
+  return {integer("cores", "4", "cores", "CPU cores per validator", 1, 1024),
+          text("profile", "default",
+               "hardware profile: a name in results/profiles/, a .yaml path, or an inline map")};
+}
+
+struct Loader {
+  std::string source;   // file name for errors
+  std::string base_dir;
+  std::string data_dir;
+  std::map<std::string, int> lines;  // key path -> 1-based line
+
+  Error error_at(const std::string& key, const std::string& msg) const {
+    auto it = lines.find(key);
+    std::string where = source;
+    if (it != lines.end()) where += ":" + std::to_string(it->second);
+    return Error{where + ": " + msg};
+  }
+  // Errors from ParamValues::parse start with the key path.
+  Error locate(const Error& e) const {
+    const auto colon = e.message.find(':');
+    return error_at(colon == std::string::npos ? "" : e.message.substr(0, colon), e.message);
+  }
+
+  void note_line(const std::string& key, const YAML::Node& node) {
+    if (node.Mark().line >= 0) lines[key] = node.Mark().line + 1;
+  }
+
+  // Flattens a map section's scalar entries into name -> text. Nested values are returned in
+  // `nested` for the caller when their name is in `nested_ok`, and are an error otherwise.
+  Result<std::map<std::string, std::string>> flatten(const YAML::Node& node,
+                                                     const std::string& path,
+                                                     const std::vector<std::string>& nested_ok,
+                                                     std::map<std::string, YAML::Node>* nested) {
+    std::map<std::string, std::string> out;
+    if (!node || node.IsNull()) return out;
+    if (!node.IsMap()) return error_at(path, path + ": expected a map of keys");
+    for (const auto& kv : node) {
+      const std::string key = kv.first.as<std::string>();
+      const std::string full = path.empty() ? key : path + "." + key;
+      note_line(full, kv.first);
+      if (kv.second.IsScalar()) {
+        out[key] = kv.second.Scalar();
+      } else if (kv.second.IsNull()) {
+        out[key] = "";
+      } else if (std::find(nested_ok.begin(), nested_ok.end(), key) != nested_ok.end()) {
+        (*nested)[key] = kv.second;
+      } else {
+        return error_at(full, full + ": expected a single value, got a " +
+                                  (kv.second.IsMap() ? "map" : "list"));
+      }
+    }
+    return out;
+  }
+
+  // Splits `given` into the keys in `specs` and the rest.
+  static std::map<std::string, std::string> take(std::map<std::string, std::string>& given,
+                                                 const std::vector<ParamSpec>& specs) {
+    std::map<std::string, std::string> mine;
+    for (const auto& s : specs) {
+      auto it = given.find(s.name);
+      if (it != given.end()) {
+        mine.insert(*it);
+        given.erase(it);
+      }
+    }
+    return mine;
+  }
+
+  std::string resolve(const std::string& p) const {
+    if (p.empty() || fs::path(p).is_absolute()) return p;
+    fs::path candidate = fs::path(base_dir) / p;
+    if (fs::exists(candidate)) return candidate.string();
+    return p;
+  }
+
+  // Rejects a key that is neither a module parameter nor a common one, suggesting from both.
+  Status check_unknown(const std::map<std::string, std::string>& given,
+                       const std::vector<ParamSpec>& module, const std::vector<ParamSpec>& common,
+                       const std::string& path) const {
+    std::vector<std::string> names;
+    for (const auto& s : module) names.push_back(s.name);
+    for (const auto& s : common) names.push_back(s.name);
+    for (const auto& [k, v] : given) {
+      if (std::find(names.begin(), names.end(), k) != names.end()) continue;
+      const std::string hint = closest_match(k, names);
+      return error_at(path + "." + k, path + "." + k + ": unknown key" +
+                                          (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    return Status::Ok();
+  }
+
+  Result<Distribution> jitter(const YAML::Node& node, const std::string& path) {
+    std::map<std::string, std::string> raw;
+    std::map<std::string, YAML::Node> none;
+    auto flat = flatten(node, path, {}, &none);
+    if (!flat.ok()) return flat.error();
+    raw = std::move(flat.value());
+    auto kind_it = raw.find("dist");
+    if (kind_it == raw.end()) {
+      return error_at(path, path + ".dist: missing; expected one of constant, uniform, "
+                                   "exponential, normal, lognormal, pareto");
+    }
+    const std::string kind = kind_it->second;
+    raw.erase(kind_it);
+    // Time-valued parameters are given in ms and converted to ns. lognormal's mu/sigma are of
+    // the underlying normal of the value in ms; the ns shift is ln(1e6) on mu.
+    std::map<std::string, double> params;
+    for (const auto& [k, v] : raw) {
+      double d = 0;
+      if (!parse_double(v, d)) {
+        return error_at(path + "." + k, path + "." + k + ": expected a number, got '" + v + "'");
+      }
+      std::string name = k;
+      const bool in_ms = name.size() > 3 && name.ends_with("_ms");
+      if (in_ms) name = name.substr(0, name.size() - 3);
+      if (kind == "lognormal") {
+        if (name == "mu") d += std::log(1e6);
+      } else if (in_ms) {
+        d *= 1e6;
+      } else if (name != "shape") {
+        return error_at(path + "." + k, path + "." + k +
+                                            ": time parameters of jitter are given in ms; write '" +
+                                            k + "_ms'");
+      }
+      params[name] = d;
+    }
+    auto dist = Distribution::make(kind, params);
+    if (!dist.ok()) return error_at(path, path + ": " + dist.error().message);
+    return dist;
+  }
+
+  Result<FaultEvent> fault(const YAML::Node& node, const std::string& path) {
+    std::map<std::string, YAML::Node> none;
+    auto flat = flatten(node, path, {}, &none);
+    if (!flat.ok()) return flat.error();
+    auto raw = std::move(flat.value());
+    FaultEvent f;
+    auto at = raw.find("at_s");
+    double at_s = 0;
+    if (at == raw.end() || !parse_double(at->second, at_s) || at_s < 0) {
+      return error_at(path, path + ".at_s: expected a time >= 0 in seconds" +
+                                (at == raw.end() ? std::string(", missing")
+                                                 : ", got '" + at->second + "'"));
+    }
+    f.at_ns = s_to_ns(at_s);
+    raw.erase("at_s");
+    if (raw.size() != 1 || (raw.begin()->first != "crash" && raw.begin()->first != "restart")) {
+      std::string keys;
+      for (const auto& [k, v] : raw) keys += (keys.empty() ? "" : ", ") + k;
+      std::string hint;
+      if (raw.size() == 1) hint = closest_match(raw.begin()->first, {"crash", "restart", "at_s"});
+      return error_at(path, path + ": expected exactly one action key 'crash' or 'restart' "
+                                   "besides at_s, got {" +
+                                keys + "}" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    const auto& [action, target] = *raw.begin();
+    f.kind = action == "crash" ? FaultKind::kCrash : FaultKind::kRestart;
+    std::int64_t id = 0;
+    if (parse_int(target, id) && id >= 0) {
+      f.node = static_cast<NodeId>(id);
+    } else if ((f.kind == FaultKind::kCrash && target == "leader") ||
+               (f.kind == FaultKind::kRestart && target == "crashed")) {
+      f.symbolic = target;
+    } else {
+      return error_at(path + "." + action,
+                      path + "." + action + ": expected a node id or '" +
+                          (f.kind == FaultKind::kCrash ? "leader" : "crashed") + "', got '" +
+                          target + "'");
+    }
+    return f;
+  }
+
+  Result<Scenario> load(const YAML::Node& root) {
+    Scenario sc;
+    if (!root.IsMap()) return Error{source + ": expected a map of scenario keys at the top level"};
+    std::map<std::string, YAML::Node> sections;
+    const std::vector<std::string> section_names = {"consensus", "workload", "network", "nodes",
+                                                    "faults", "output"};
+    auto top = flatten(root, "", section_names, &sections);
+    if (!top.ok()) return top.error();
+    for (const auto& name : section_names) {
+      if (root[name] && root[name].IsScalar() && !root[name].IsNull()) {
+        return error_at(name, name + ": expected a " +
+                                  std::string(name == "faults" ? "list" : "map") + ", got '" +
+                                  root[name].Scalar() + "'");
+      }
+    }
+    {
+      auto specs = top_specs();
+      std::vector<ParamSpec> all = specs;
+      for (const auto& n : section_names) all.push_back(text(n, "", ""));
+      auto given = top.value();
+      auto v = ParamValues::parse(specs, take(given, specs), "");
+      for (const auto& [k, val] : given) {
+        std::vector<std::string> names;
+        for (const auto& s : all) names.push_back(s.name);
+        const std::string hint = closest_match(k, names);
+        return error_at(k, k + ": unknown key" +
+                               (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
+      if (!v.ok()) return locate(v.error());
+      sc.name = v->get_string("name");
+      sc.description = v->get_string("description");
+      sc.seed = static_cast<std::uint64_t>(v->get_int("seed"));
+      sc.duration_ns = s_to_ns(v->get_double("duration_s"));
+      sc.drain_ns = s_to_ns(v->get_double("drain_s"));
+    }
+
+    // consensus
+    {
+      auto flat = flatten(sections["consensus"], "consensus", {}, nullptr);
+      if (!flat.ok()) return flat.error();
+      auto given = flat.value();
+      auto specs = consensus_specs();
+      auto common = ParamValues::parse(specs, take(given, specs), "consensus");
+      if (!common.ok()) return locate(common.error());
+      sc.consensus.protocol = common->get_string("protocol");
+      sc.consensus.nodes = static_cast<std::uint32_t>(common->get_int("nodes"));
+      const ProtocolInfo* info = find_protocol(sc.consensus.protocol);
+      if (auto unknown = check_unknown(given, info->params, specs, "consensus"); !unknown.ok()) {
+        return unknown.error();
+      }
+      auto params = ParamValues::parse(info->params, given, "consensus");
+      if (!params.ok()) return locate(params.error());
+      if (sc.consensus.nodes < info->min_nodes) {
+        return error_at("consensus.nodes", "consensus.nodes: " + info->name + " needs at least " +
+                                               std::to_string(info->min_nodes) + " nodes, got " +
+                                               std::to_string(sc.consensus.nodes));
+      }
+      if (info->validate) {
+        auto st = info->validate(params.value(), sc.consensus.nodes);
+        if (!st.ok()) return locate(st.error());
+      }
+      sc.consensus.params = std::move(params.value());
+    }
+
+    // workload
+    {
+      auto flat = flatten(sections["workload"], "workload", {}, nullptr);
+      if (!flat.ok()) return flat.error();
+      auto given = flat.value();
+      auto specs = workload_specs();
+      auto common = ParamValues::parse(specs, take(given, specs), "workload");
+      if (!common.ok()) return locate(common.error());
+      sc.workload.kind = common->get_string("kind");
+      sc.workload.clients = static_cast<std::uint32_t>(common->get_int("clients"));
+      sc.workload.rate_tps = common->get_double("rate_tps");
+      sc.workload.forged_fraction = common->get_double("forged_fraction");
+      const WorkloadInfo* info = find_workload(sc.workload.kind);
+      if (auto unknown = check_unknown(given, info->params, specs, "workload"); !unknown.ok()) {
+        return unknown.error();
+      }
+      auto params = ParamValues::parse(info->params, given, "workload");
+      if (!params.ok()) return locate(params.error());
+      sc.workload.params = std::move(params.value());
+    }
+
+    // network
+    {
+      std::map<std::string, YAML::Node> nested;
+      auto flat = flatten(sections["network"], "network", {"jitter"}, &nested);
+      if (!flat.ok()) return flat.error();
+      auto v = ParamValues::parse(network_specs(), flat.value(), "network");
+      if (!v.ok()) return locate(v.error());
+      auto& n = sc.network;
+      n.topology = v->get_string("topology");
+      n.latency_ns = ms_to_ns(v->get_double("latency_ms"));
+      n.inter_latency_ns = ms_to_ns(v->get_double("inter_latency_ms"));
+      n.regions = static_cast<std::uint32_t>(v->get_int("regions"));
+      n.bandwidth_bps = v->get_double("bandwidth_mbps") * 1e6;
+      n.inter_bandwidth_bps = v->get_double("inter_bandwidth_mbps") * 1e6;
+      n.loss = v->get_double("loss");
+      n.client_latency_ns = ms_to_ns(v->get_double("client_latency_ms"));
+      n.client_bandwidth_bps = v->get_double("client_bandwidth_mbps") * 1e6;
+      n.csv_path = resolve(v->get_string("csv"));
+      if (n.topology == "csv") {
+        if (n.csv_path.empty()) {
+          return error_at("network.topology",
+                          "network.csv: required when network.topology is 'csv' (an edge list "
+                          "file with header src,dst,latency_ms,bandwidth_mbps[,loss])");
+        }
+        if (!fs::exists(n.csv_path)) {
+          return error_at("network.csv", "network.csv: file '" + n.csv_path + "' not found");
+        }
+      }
+      if (n.topology == "regions" && n.regions > sc.consensus.nodes) {
+        return error_at("network.regions",
+                        "network.regions: " + std::to_string(n.regions) +
+                            " regions for " + std::to_string(sc.consensus.nodes) +
+                            " nodes leaves a region empty; expected at most consensus.nodes");
+      }
+      if (nested.count("jitter")) {
+        auto j = jitter(nested["jitter"], "network.jitter");
+        if (!j.ok()) return j.error();
+        if (j->kind() == Distribution::Kind::kNormal) {
+          return error_at("network.jitter",
+                          "network.jitter: a normal jitter can be negative; use lognormal, "
+                          "exponential, uniform or pareto (delays are never shorter than latency)");
+        }
+        n.jitter_ns = j.value();
+      }
+    }
+
+    // nodes
+    {
+      std::map<std::string, YAML::Node> nested;
+      auto flat = flatten(sections["nodes"], "nodes", {"profile"}, &nested);
+      if (!flat.ok()) return flat.error();
+      auto v = ParamValues::parse(node_specs(), flat.value(), "nodes");
+      if (!v.ok()) return locate(v.error());
+      sc.node.cores = static_cast<std::uint32_t>(v->get_int("cores"));
+      if (nested.count("profile")) {
+        auto p = profile_from_yaml(nested["profile"], "nodes.profile");
+        if (!p.ok()) return error_at("nodes.profile", p.error().message);
+        sc.node.profile = p.value();
+        sc.node.profile_name = "inline";
+      } else {
+        const std::string name = v->get_string("profile");
+        auto p = load_profile(name, base_dir, data_dir);
+        if (!p.ok()) return error_at("nodes.profile", "nodes.profile: " + p.error().message);
+        sc.node.profile = p.value();
+        sc.node.profile_name = name;
+      }
+    }
+
+    // faults
+    if (sections.count("faults") && !sections["faults"].IsNull()) {
+      const YAML::Node& list = sections["faults"];
+      if (!list.IsSequence()) return error_at("faults", "faults: expected a list of fault events");
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string path = "faults[" + std::to_string(i) + "]";
+        note_line(path, list[i]);
+        auto f = fault(list[i], path);
+        if (!f.ok()) return f.error();
+        if (f->node != kNoNode && f->node >= sc.consensus.nodes) {
+          return error_at(path, path + ": node " + std::to_string(f->node) +
+                                    " does not exist; validators are 0.." +
+                                    std::to_string(sc.consensus.nodes - 1));
+        }
+        if (f->at_ns > sc.duration_ns + sc.drain_ns) {
+          return error_at(path, path + ".at_s: " + std::to_string(ns_to_s(f->at_ns)) +
+                                    " s is after the end of the run (duration_s + drain_s)");
+        }
+        sc.faults.push_back(f.value());
+      }
+      std::stable_sort(sc.faults.begin(), sc.faults.end(),
+                       [](const FaultEvent& a, const FaultEvent& b) { return a.at_ns < b.at_ns; });
+    }
+
+    // output
+    {
+      auto flat = flatten(sections["output"], "output", {}, nullptr);
+      if (!flat.ok()) return flat.error();
+      auto v = ParamValues::parse({text("path", "results.h5", "results file (HDF5)")},
+                                  flat.value(), "output");
+      if (!v.ok()) return locate(v.error());
+      sc.output_path = v->get_string("path");
+    }
+    return sc;
+  }
+};
+
+// Sets `value` at the dotted `key` in `root`, creating maps on the way.
+Status apply_override(YAML::Node& root, const Override& o) {
+  YAML::Node value;
+  try {
+    value = YAML::Load(o.value);
+  } catch (const YAML::Exception& e) {
+    return Error{"--set " + o.key + ": value '" + o.value + "' is not valid YAML: " + e.msg};
+  }
+  std::vector<std::string> parts;
+  std::stringstream ss(o.key);
+  std::string part;
+  while (std::getline(ss, part, '.')) {
+    if (part.empty()) return Error{"--set " + o.key + ": empty key component"};
+    parts.push_back(part);
+  }
+  std::vector<YAML::Node> chain{root};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node child = chain.back()[parts[i]];
+    if (child.IsDefined() && !child.IsNull() && !child.IsMap()) {
+      return Error{"--set " + o.key + ": '" + parts[i] + "' is not a map"};
+    }
+    if (!child.IsDefined() || child.IsNull()) chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    chain.push_back(chain.back()[parts[i]]);
+  }
+  chain.back()[parts.back()] = value;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Override> parse_override(std::string_view t) {
+  const auto eq = t.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return Error{"--set '" + std::string(t) + "': expected key.path=value"};
+  }
+  return Override{std::string(t.substr(0, eq)), std::string(t.substr(eq + 1))};
+}
+
+Result<Scenario> load_scenario_text(const std::string& yaml_text, const std::string& source_name,
+                                    const std::vector<Override>& overrides,
+                                    const std::string& base_dir, const std::string& data_dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    return Error{source_name + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " +
+                 e.msg};
+  }
+  if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (!root.IsMap()) return Error{source_name + ": expected a map of scenario keys at the top level"};
+  for (const auto& o : overrides) {
+    auto st = apply_override(root, o);
+    if (!st.ok()) return st.error();
+  }
+  Loader loader{source_name, base_dir, data_dir, {}};
+  Result<Scenario> sc = [&]() -> Result<Scenario> {
+    try {
+      return loader.load(root);
+    } catch (const YAML::Exception& e) {
+      return Error{source_name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg};
+    }
+  }();
+  if (!sc.ok()) return sc;
+  YAML::Emitter out;
+  out << root;
+  sc->effective_yaml = out.c_str();
+  return sc;
+}
+
+Result<Scenario> load_scenario_file(const std::string& path, const std::vector<Override>& overrides,
+                                    const std::string& data_dir) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot open scenario file"};
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string base = fs::path(path).parent_path().string();
+  return load_scenario_text(buf.str(), path, overrides, base.empty() ? "." : base, data_dir);
+}
+
+const std::vector<ScenarioKeyDoc>& scenario_key_docs() {
+  static const std::vector<ScenarioKeyDoc> docs = [] {
+    std::vector<ScenarioKeyDoc> out;
+    auto add = [&](const std::string& prefix, const std::vector<ParamSpec>& specs) {
+      for (const auto& s : specs) {
+        out.push_back({prefix + s.name, to_string(s.type), s.default_value, s.unit, s.help});
+      }
+    };
+    add("", top_specs());
+    add("consensus.", consensus_specs());
+    add("workload.", workload_specs());
+    add("network.", network_specs());
+    out.push_back({"network.jitter", "map", "none", "ms",
+                   "extra per-message delay: {dist: exponential|uniform|lognormal|pareto|constant, "
+                   "<param>_ms: ...} e.g. {dist: exponential, mean_ms: 0.5}"});
+    add("nodes.", node_specs());
+    out.push_back({"faults", "list", "[]", "",
+                   "timed faults: {at_s: 20, crash: <node id>|leader} or {at_s: 40, restart: "
+                   "<node id>|crashed}"});
+    out.push_back({"output.path", "string", "results.h5", "", "results file (HDF5); -o overrides"});
+    return out;
+  }();
+  return docs;
+}
+
+}  // namespace hlsim

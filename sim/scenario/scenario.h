@@ -1,0 +1,109 @@
+// A scenario: everything that defines a run, typed and validated.
+//
+// A run is a pure function of (Scenario, hlsim version): the loader resolves every default, so
+// `effective_yaml` records exactly what ran. Loading never runs anything; any problem is an Error
+// naming the file, line and key path, the bad value and what was expected.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ledger/hardware_profile.h"
+#include "sim/kernel/distributions.h"
+#include "sim/kernel/ids.h"
+#include "sim/kernel/params.h"
+#include "sim/kernel/result.h"
+#include "sim/kernel/time.h"
+
+namespace hlsim {
+
+struct NetworkConfig {
+  std::string topology = "full_mesh";     // full_mesh | star | regions | csv
+  TimeNs latency_ns = 2 * kNsPerMs;       // link latency (full_mesh), hub link (star), intra-region
+  TimeNs inter_latency_ns = 20 * kNsPerMs;  // regions: between regions
+  std::uint32_t regions = 2;
+  double bandwidth_bps = 1e9;
+  double inter_bandwidth_bps = 1e9;
+  double loss = 0.0;                      // per-link loss probability
+  std::string csv_path;                   // topology: csv (resolved path)
+  Distribution jitter_ns = Distribution::constant(0);  // extra delay per message, in ns
+  TimeNs client_latency_ns = 5 * kNsPerMs;  // client -> gateway access link
+  double client_bandwidth_bps = 100e6;
+};
+
+struct ConsensusConfig {
+  std::string protocol = "raft";
+  std::uint32_t nodes = 4;
+  ParamValues params;                     // the protocol's own, validated against its registry entry
+};
+
+struct WorkloadConfig {
+  std::string kind = "ehr";
+  std::uint32_t clients = 10;
+  double rate_tps = 100;                  // total offered rate (all clients), Poisson arrivals
+  double forged_fraction = 0;             // share of transactions sent with a broken signature
+  ParamValues params;                     // the workload's own
+};
+
+struct NodeConfig {
+  std::uint32_t cores = 4;
+  std::string profile_name = "default";
+  HardwareProfile profile;
+};
+
+enum class FaultKind : std::uint8_t { kCrash, kRestart };
+
+struct FaultEvent {
+  TimeNs at_ns = 0;
+  FaultKind kind = FaultKind::kCrash;
+  // A validator id, or kNoNode with a symbolic target: "leader" (crash the current leader) or
+  // "crashed" (restart the most recently crashed node).
+  NodeId node = kNoNode;
+  std::string symbolic;
+};
+
+struct Scenario {
+  std::string name = "unnamed";
+  std::string description;
+  std::uint64_t seed = 1;
+  TimeNs duration_ns = 60 * kNsPerSec;    // clients submit during [0, duration)
+  TimeNs drain_ns = 5 * kNsPerSec;        // then the run continues this long for commits
+  ConsensusConfig consensus;
+  WorkloadConfig workload;
+  NetworkConfig network;
+  NodeConfig node;
+  std::vector<FaultEvent> faults;         // sorted by time
+  std::string output_path = "results.h5";
+  std::string effective_yaml;             // the scenario after overrides, as loaded
+};
+
+// One `--set key.path=value` override; the value is parsed as YAML (so lists and maps work).
+struct Override {
+  std::string key;
+  std::string value;
+};
+// Parses "a.b.c=value". Error names the bad argument.
+Result<Override> parse_override(std::string_view text);
+
+// Loads a scenario file, applies overrides, validates. `data_dir` is where named hardware profiles
+// live (results/profiles/<name>.yaml below it).
+Result<Scenario> load_scenario_file(const std::string& path, const std::vector<Override>& overrides,
+                                    const std::string& data_dir);
+// The same from text; `source_name` names it in errors; relative paths resolve against `base_dir`.
+Result<Scenario> load_scenario_text(const std::string& text, const std::string& source_name,
+                                    const std::vector<Override>& overrides,
+                                    const std::string& base_dir, const std::string& data_dir);
+
+// The top-level and section keys the loader accepts, with units and defaults, for `hlsim list`.
+struct ScenarioKeyDoc {
+  std::string key;
+  std::string type;
+  std::string default_value;
+  std::string unit;
+  std::string help;
+};
+const std::vector<ScenarioKeyDoc>& scenario_key_docs();
+
+}  // namespace hlsim

@@ -1,0 +1,147 @@
+// The `hlsim` command line as a user runs it: exit statuses, messages, and the results files.
+#include <H5Cpp.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kBinary = HLSIM_BINARY;
+const std::string kSource = HLSIM_SOURCE_DIR;
+
+struct Output {
+  int status;
+  std::string text;  // stdout and stderr
+};
+
+Output hlsim(const std::string& args) {
+  const std::string cmd = kBinary + " " + args + " 2>&1";
+  Output out{0, ""};
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (fgets(buf.data(), buf.size(), pipe) != nullptr) out.text += buf.data();
+  const int raw = pclose(pipe);
+  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return out;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("hlsim-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name)) << text;
+    return path(name);
+  }
+  fs::path dir_;
+};
+
+std::string quick(const std::string& extra) {
+  return "run " + kSource + "/scenarios/quickstart.yaml --quiet --set duration_s=3 --set drain_s=1 " +
+         extra;
+}
+
+// The raw bytes of a dataset.
+std::vector<char> table_bytes(const std::string& file, const std::string& dataset) {
+  H5::H5File f(file, H5F_ACC_RDONLY);
+  H5::DataSet ds = f.openDataSet(dataset);
+  const auto size = ds.getInMemDataSize();
+  std::vector<char> bytes(size);
+  if (size > 0) ds.read(bytes.data(), ds.getDataType());
+  return bytes;
+}
+
+TEST_F(CliTest, RunWritesResultsAndSummary) {
+  const std::string out = path("r.h5");
+  Output o = hlsim(quick("-o " + out));
+  ASSERT_EQ(o.status, 0) << o.text;
+  ASSERT_TRUE(fs::exists(out));
+  ASSERT_TRUE(fs::exists(path("r.summary.json")));
+  H5::H5File f(out, H5F_ACC_RDONLY);
+  for (const char* table : {"tx", "blocks", "nodes", "messages", "timeseries", "leaders"}) {
+    EXPECT_TRUE(f.nameExists(std::string("runs/0/") + table)) << table;
+  }
+  H5::Group run = f.openGroup("runs/0");
+  std::uint8_t complete = 0;
+  run.openAttribute("complete").read(H5::PredType::NATIVE_UINT8, &complete);
+  EXPECT_EQ(complete, 1);
+  EXPECT_GT(f.openDataSet("runs/0/tx").getSpace().getSimpleExtentNpoints(), 100);
+  EXPECT_EQ(f.openDataSet("runs/0/nodes").getSpace().getSimpleExtentNpoints(), 5);
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+}
+
+TEST_F(CliTest, TablesAreIdenticalAcrossRunsWithTheSameSeed) {
+  ASSERT_EQ(hlsim(quick("-o " + path("a.h5"))).status, 0);
+  ASSERT_EQ(hlsim(quick("-o " + path("b.h5"))).status, 0);
+  ASSERT_EQ(hlsim(quick("--seed 99 -o " + path("c.h5"))).status, 0);
+  for (const char* t : {"tx", "blocks", "nodes", "messages", "timeseries", "leaders"}) {
+    const std::string ds = std::string("runs/0/") + t;
+    EXPECT_EQ(table_bytes(path("a.h5"), ds), table_bytes(path("b.h5"), ds)) << t;
+  }
+  EXPECT_NE(table_bytes(path("a.h5"), "runs/0/tx"), table_bytes(path("c.h5"), "runs/0/tx"));
+}
+
+TEST_F(CliTest, PrintsTheResultsTable) {
+  Output o = hlsim("run " + kSource + "/scenarios/quickstart.yaml --set duration_s=2 -o " +
+                   path("t.h5"));
+  ASSERT_EQ(o.status, 0) << o.text;
+  for (const char* s : {"offered throughput", "committed throughput", "latency ms p50/p90/p99",
+                        "p99.9/max", "blocks", "messages", "cpu busy", "events/s"}) {
+    EXPECT_NE(o.text.find(s), std::string::npos) << s << " missing in:\n" << o.text;
+  }
+}
+
+TEST_F(CliTest, BadScenarioExitsTwoNamingTheKeyAndWritesNothing) {
+  const std::string bad = write("bad.yaml", "consensus:\n  nodes: many\n");
+  Output o = hlsim("run " + bad + " -o " + path("never.h5"));
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.text.find("bad.yaml:2: consensus.nodes: expected an integer"), std::string::npos)
+      << o.text;
+  EXPECT_FALSE(fs::exists(path("never.h5")));
+  EXPECT_FALSE(fs::exists(path("never.summary.json")));
+}
+
+TEST_F(CliTest, BadOverrideExitsTwo) {
+  Output o = hlsim(quick("--set workload.rate_tsp=5 -o " + path("x.h5")));
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.text.find("did you mean 'rate_tps'"), std::string::npos) << o.text;
+}
+
+TEST_F(CliTest, MissingScenarioFileExitsTwo) {
+  Output o = hlsim("run " + path("nope.yaml"));
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.text.find("cannot open scenario file"), std::string::npos) << o.text;
+}
+
+TEST_F(CliTest, UnwritableOutputDirectoryExitsTwoBeforeRunning) {
+  Output o = hlsim(quick("-o " + path("no/such/dir/r.h5")));
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.text.find("does not exist"), std::string::npos) << o.text;
+}
+
+TEST_F(CliTest, ListShowsEveryModuleWithParametersAndUnits) {
+  Output o = hlsim("list");
+  ASSERT_EQ(o.status, 0) << o.text;
+  for (const char* s : {"raft", "election_timeout_min_ms", "ehr", "patients", "full_mesh", "star",
+                        "regions", "csv", "memory", "ed25519_verify_ns", "workload.rate_tps",
+                        "[ms]"}) {
+    EXPECT_NE(o.text.find(s), std::string::npos) << s;
+  }
+}
+
+}  // namespace

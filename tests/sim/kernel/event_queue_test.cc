@@ -1,0 +1,251 @@
+#include "sim/kernel/event_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "sim/kernel/rng.h"
+
+namespace hlsim {
+namespace {
+
+// The order the queue must follow, written the obvious way.
+struct OracleKey {
+  TimeNs time_ns;
+  NodeId node;
+  std::uint64_t seq;
+  EventKind kind;
+  std::uint64_t arg;
+  bool operator<(const OracleKey& o) const {
+    return std::tie(time_ns, node, seq) < std::tie(o.time_ns, o.node, o.seq);
+  }
+};
+
+void expect_same(const Event& got, const OracleKey& want) {
+  EXPECT_EQ(got.time_ns, want.time_ns);
+  EXPECT_EQ(got.node, want.node);
+  EXPECT_EQ(got.kind, want.kind);
+  EXPECT_EQ(got.arg, want.arg);
+}
+
+TEST(EventQueueTest, NewQueueIsEmpty) {
+  EventQueue q;
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(EventQueueTest, PopsInTimeOrder) {
+  EventQueue q;
+  std::uint64_t seq = 0;
+  for (TimeNs t : {50, 10, 40, 20, 30}) q.push(Event{t, 0, 0, static_cast<std::uint64_t>(t)}, seq++);
+  for (TimeNs t : {10, 20, 30, 40, 50}) {
+    ASSERT_FALSE(q.empty());
+    EXPECT_EQ(q.top_time_ns(), t);
+    const Event e = q.pop();
+    EXPECT_EQ(e.time_ns, t);
+    EXPECT_EQ(e.arg, static_cast<std::uint64_t>(t));
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueueTest, EqualTimesBreakTiesByNodeThenBySeq) {
+  EventQueue q;
+  q.push(Event{7, 3, 0, 100}, 0);
+  q.push(Event{7, 1, 0, 101}, 1);
+  q.push(Event{7, 3, 0, 102}, 2);
+  q.push(Event{7, 1, 0, 103}, 3);
+  q.push(Event{6, 9, 0, 104}, 4);
+  std::vector<std::uint64_t> args;
+  while (!q.empty()) args.push_back(q.pop().arg);
+  EXPECT_EQ(args, (std::vector<std::uint64_t>{104, 101, 103, 100, 102}));
+}
+
+TEST(EventQueueTest, TopSeqIsTheMinimumsSequence) {
+  EventQueue q;
+  q.push(Event{5, 2, 0, 0}, 17);
+  q.push(Event{5, 1, 0, 0}, 18);
+  EXPECT_EQ(q.top_seq(), 18u);
+  EXPECT_EQ(q.top().node, 1u);
+}
+
+TEST(EventQueueTest, CarriesKindAndArgUnchanged) {
+  EventQueue q;
+  q.push(Event{1, 0xABCDEF, 0xFFFF'FFFFu, 0xFFFF'FFFF'FFFF'FFFFull}, EventQueue::kMaxSeq - 1);
+  const Event e = q.pop();
+  EXPECT_EQ(e.time_ns, 1);
+  EXPECT_EQ(e.node, 0xABCDEFu);
+  EXPECT_EQ(e.kind, 0xFFFF'FFFFu);
+  EXPECT_EQ(e.arg, 0xFFFF'FFFF'FFFF'FFFFull);
+}
+
+TEST(EventQueueTest, NegativeAndExtremeTimesOrderCorrectly) {
+  EventQueue q;
+  const std::vector<TimeNs> times = {0,
+                                     -1,
+                                     1,
+                                     std::numeric_limits<TimeNs>::min(),
+                                     std::numeric_limits<TimeNs>::max(),
+                                     -1'000'000'000'000,
+                                     1'000'000'000'000};
+  std::uint64_t seq = 0;
+  for (TimeNs t : times) q.push(Event{t, 0, 0, 0}, seq++);
+  std::vector<TimeNs> sorted = times;
+  std::sort(sorted.begin(), sorted.end());
+  for (TimeNs t : sorted) EXPECT_EQ(q.pop().time_ns, t);
+}
+
+// Pushes `n` events with random times (many equal), then pops them all against a sorted oracle.
+void check_fill_then_drain(std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  EventQueue q;
+  std::vector<OracleKey> oracle;
+  for (std::uint64_t seq = 0; seq < n; ++seq) {
+    const auto t = static_cast<TimeNs>(rng.next_below(n / 2 + 1));
+    const auto node = static_cast<NodeId>(rng.next_below(4));
+    q.push(Event{t, node, 0, seq}, seq);
+    oracle.push_back(OracleKey{t, node, seq, 0, seq});
+  }
+  EXPECT_EQ(q.size(), n);
+  std::sort(oracle.begin(), oracle.end());
+  for (const OracleKey& want : oracle) {
+    ASSERT_FALSE(q.empty());
+    expect_same(q.pop(), want);
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueueTest, DrainsInOrderAtSizes0To1000) {
+  for (std::size_t n : {0, 1, 2, 5, 33, 100, 1000}) {
+    SCOPED_TRACE(n);
+    check_fill_then_drain(n, 1000 + n);
+  }
+}
+
+TEST(EventQueueTest, DrainsInOrderAtLargeSize) { check_fill_then_drain(200'000, 7); }
+
+// Random interleaved pushes and pops against a std::multiset oracle. `delay_ns` draws how far
+// after the last popped time a new event lands; pushes may also go before it.
+template <class DelayFn>
+void check_against_oracle(std::uint64_t seed, int operations, DelayFn delay_ns) {
+  Rng rng(seed);
+  EventQueue q;
+  std::multiset<OracleKey> oracle;
+  std::uint64_t seq = 0;
+  TimeNs now = 0;
+  for (int op = 0; op < operations; ++op) {
+    const bool push = oracle.empty() || rng.next_below(100) < 52;
+    if (push) {
+      const TimeNs t = now + delay_ns(rng);
+      const auto node = static_cast<NodeId>(rng.next_below(8));
+      const auto kind = static_cast<EventKind>(rng.next_below(3));
+      q.push(Event{t, node, kind, seq}, seq);
+      oracle.insert(OracleKey{t, node, seq, kind, seq});
+      ++seq;
+    } else {
+      ASSERT_EQ(q.top_time_ns(), oracle.begin()->time_ns);
+      ASSERT_EQ(q.top_seq(), oracle.begin()->seq);
+      const Event e = q.pop();
+      expect_same(e, *oracle.begin());
+      if (::testing::Test::HasFailure()) return;
+      now = e.time_ns;
+      oracle.erase(oracle.begin());
+    }
+    ASSERT_EQ(q.size(), oracle.size());
+  }
+  while (!oracle.empty()) {
+    expect_same(q.pop(), *oracle.begin());
+    if (::testing::Test::HasFailure()) return;
+    oracle.erase(oracle.begin());
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueueTest, MatchesOracleWithManyEqualTimes) {
+  check_against_oracle(1, 50'000, [](Rng& rng) { return static_cast<TimeNs>(rng.next_below(4)); });
+}
+
+TEST(EventQueueTest, MatchesOracleWithExponentialDelays) {
+  check_against_oracle(2, 50'000, [](Rng& rng) {
+    return static_cast<TimeNs>(rng.next_below(2'000'000) * rng.next_below(3));
+  });
+}
+
+TEST(EventQueueTest, MatchesOracleWithWideSpreadAndPastEvents) {
+  // Delays from -10^3 to 10^15 ns: outliers far in the future and pushes before the last pop.
+  check_against_oracle(3, 50'000, [](Rng& rng) {
+    const std::uint64_t magnitude = rng.next_below(16);
+    TimeNs d = static_cast<TimeNs>(rng.next_below(10)) * 1;
+    for (std::uint64_t i = 0; i < magnitude; ++i) d *= 10;
+    return rng.next_below(10) == 0 ? -static_cast<TimeNs>(rng.next_below(1000)) : d;
+  });
+}
+
+TEST(EventQueueTest, MatchesOracleWithClusteredBursts) {
+  // Bursts of events at nearly the same time, far apart: crowded buckets that must split.
+  check_against_oracle(4, 50'000, [](Rng& rng) {
+    return static_cast<TimeNs>(rng.next_below(4) * 1'000'000'000 + rng.next_below(50));
+  });
+}
+
+TEST(EventQueueTest, HoldModelKeepsSizeAndOrder) {
+  // Steady state: pop one, push one later; the popped times never decrease.
+  Rng rng(5);
+  EventQueue q;
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 10'000; ++i) {
+    q.push(Event{static_cast<TimeNs>(rng.next_below(1'000'000)), 0, 0, 0}, seq++);
+  }
+  TimeNs last = std::numeric_limits<TimeNs>::min();
+  for (int i = 0; i < 200'000; ++i) {
+    const Event e = q.pop();
+    ASSERT_GE(e.time_ns, last);
+    last = e.time_ns;
+    q.push(Event{e.time_ns + static_cast<TimeNs>(rng.next_below(1'000'000)), 0, 0, 0}, seq++);
+  }
+  EXPECT_EQ(q.size(), 10'000u);
+}
+
+TEST(EventQueueTest, ClearEmptiesAndStaysUsable) {
+  EventQueue q;
+  for (std::uint64_t i = 0; i < 1000; ++i) q.push(Event{static_cast<TimeNs>(i % 37), 0, 0, i}, i);
+  q.pop();
+  q.clear();
+  EXPECT_TRUE(q.empty());
+  q.push(Event{3, 0, 0, 1}, 5000);
+  q.push(Event{2, 0, 0, 2}, 5001);
+  EXPECT_EQ(q.pop().arg, 2u);
+  EXPECT_EQ(q.pop().arg, 1u);
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueueTest, CopyIsIndependent) {
+  EventQueue a;
+  for (std::uint64_t i = 0; i < 500; ++i) {
+    a.push(Event{static_cast<TimeNs>((i * 7919) % 1000), 0, 0, i}, i);
+  }
+  a.pop();
+  EventQueue b = a;
+  const Event from_a = a.pop();
+  const Event from_b = b.pop();
+  EXPECT_EQ(from_a.arg, from_b.arg);
+  EXPECT_EQ(a.size(), b.size());
+  while (!a.empty()) {
+    ASSERT_EQ(a.pop().arg, b.pop().arg);
+  }
+  EXPECT_TRUE(b.empty());
+}
+
+TEST(EventQueueDeathTest, NodeOrSeqBeyondKeyLimitsAborts) {
+  EventQueue q;
+  EXPECT_DEATH(q.push(Event{0, static_cast<NodeId>(EventQueue::kMaxNodes), 0, 0}, 0),
+               "limits exceeded");
+  EXPECT_DEATH(q.push(Event{0, 0, 0, 0}, EventQueue::kMaxSeq), "limits exceeded");
+}
+
+}  // namespace
+}  // namespace hlsim
