@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Second command of the README (and what CI runs): install, build, check formatting, run the whole
+# test suite, then a short slice of every benchmark so they cannot rot.
+#   HLSIM_SANITIZE=1 also builds the debug preset (ASan + UBSan) and runs the tests under it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/check-format.sh
+bash scripts/build.sh release
+ctest --preset release
+bash scripts/bench-smoke.sh
+if [ "${HLSIM_SANITIZE:-0}" = 1 ]; then
+  bash scripts/build.sh debug
+  ctest --preset debug
+fi
