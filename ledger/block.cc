@@ -5,6 +5,7 @@
 #include "ledger/crypto/sha256.h"
 #include "ledger/encoding.h"
 #include "ledger/merkle.h"
+#include "ledger/verify_cache.h"
 
 namespace hlsim {
 
@@ -135,7 +136,10 @@ const char* to_string(BlockCheck c) {
   return "unknown block check";
 }
 
-BlockCheck check_block(const Block& block) {
+namespace {
+
+template <class VerifySignature>
+BlockCheck check_block_impl(const Block& block, VerifySignature&& verify_signature) {
   if (sha256(block.header.encode()) != block.hash) return BlockCheck::kBadHash;
   if (block.header.tx_count != block.txs.size()) return BlockCheck::kBadTxCount;
   // Ids are recomputed from the transaction bodies rather than trusted, so a transaction altered
@@ -149,10 +153,22 @@ BlockCheck check_block(const Block& block) {
     if (ids.back() != tx->id) return BlockCheck::kBadTxRoot;
   }
   if (merkle_root(ids) != block.header.tx_root) return BlockCheck::kBadTxRoot;
-  if (!ed25519_verify(block.header.proposer_key, block.hash.view(), block.signature)) {
-    return BlockCheck::kBadSignature;
-  }
+  if (!verify_signature()) return BlockCheck::kBadSignature;
   return BlockCheck::kOk;
+}
+
+}  // namespace
+
+BlockCheck check_block(const Block& block) {
+  return check_block_impl(block, [&] {
+    return ed25519_verify(block.header.proposer_key, block.hash.view(), block.signature);
+  });
+}
+
+BlockCheck check_block(const Block& block, VerifyCache& cache) {
+  return check_block_impl(block, [&] {
+    return cache.verify_digest(block.header.proposer_key, block.hash, block.signature);
+  });
 }
 
 }  // namespace hlsim

@@ -66,5 +66,7 @@ const char* to_string(BlockCheck c);
 
 // Checks the block's own integrity (not its transactions' signatures and not chain linkage).
 BlockCheck check_block(const Block& block);
+// The same, with the proposer-signature verification memoised in `cache` (identical result).
+BlockCheck check_block(const Block& block, class VerifyCache& cache);
 
 }  // namespace hlsim

@@ -36,4 +36,18 @@ bool VerifyCache::verify(const Transaction& tx) {
   return valid;
 }
 
+bool VerifyCache::verify_digest(const PublicKey& key, const Hash256& digest,
+                                const Signature& sig) {
+  const DigestKey k{digest, sig, key};
+  if (auto it = digest_entries_.find(k); it != digest_entries_.end()) {
+    ++hits_;
+    return it->second;
+  }
+  ++misses_;
+  const bool valid = ed25519_verify(key, digest.view(), sig);
+  if (digest_entries_.size() >= capacity_) digest_entries_.clear();
+  if (capacity_ > 0) digest_entries_.emplace(k, valid);
+  return valid;
+}
+
 }  // namespace hlsim

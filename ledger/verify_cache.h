@@ -20,6 +20,10 @@ class VerifyCache {
   // verify_tx(tx), memoised. Entries older than the `capacity` most recent are dropped.
   bool verify(const Transaction& tx);
 
+  // ed25519_verify(key, digest bytes, sig), memoised: for signatures over a 32-byte digest, such
+  // as a block proposer's signature over the block hash. The key covers all three inputs.
+  bool verify_digest(const PublicKey& key, const Hash256& digest, const Signature& sig);
+
   explicit VerifyCache(std::size_t capacity = 1u << 20) : capacity_(capacity) {}
   std::uint64_t hits() const { return hits_; }
   std::uint64_t misses() const { return misses_; }
@@ -33,7 +37,17 @@ class VerifyCache {
   struct KeyHash {
     std::size_t operator()(const Key& k) const noexcept { return Hash256Hasher{}(k.id); }
   };
+  struct DigestKey {
+    Hash256 digest;
+    Signature sig;
+    PublicKey key;
+    bool operator==(const DigestKey&) const = default;
+  };
+  struct DigestKeyHash {
+    std::size_t operator()(const DigestKey& k) const noexcept { return Hash256Hasher{}(k.digest); }
+  };
   std::unordered_map<Key, bool, KeyHash> entries_;
+  std::unordered_map<DigestKey, bool, DigestKeyHash> digest_entries_;
   std::size_t capacity_;
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;

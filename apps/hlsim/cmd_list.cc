@@ -62,13 +62,17 @@ void list_keys(const std::string& prefix) {
 
 void list_topologies() {
   std::printf("topologies (network.topology; keys under network:)\n");
-  std::printf("  full_mesh — every pair of validators linked directly at latency_ms, bandwidth_mbps\n");
-  std::printf("  star      — validator 0 is the hub (a health information exchange); others link "
-              "to it at latency_ms, so leaf-to-leaf is 2 x latency_ms\n");
-  std::printf("  regions   — validator i in region i %% regions; latency_ms within a region, "
-              "inter_latency_ms / inter_bandwidth_mbps between regions\n");
-  std::printf("  csv       — an edge list file (network.csv) with header "
-              "src,dst,latency_ms,bandwidth_mbps[,loss]; shortest paths by latency\n");
+  std::printf(
+      "  full_mesh — every pair of validators linked directly at latency_ms, bandwidth_mbps\n");
+  std::printf(
+      "  star      — validator 0 is the hub (a health information exchange); others link "
+      "to it at latency_ms, so leaf-to-leaf is 2 x latency_ms\n");
+  std::printf(
+      "  regions   — validator i in region i %% regions; latency_ms within a region, "
+      "inter_latency_ms / inter_bandwidth_mbps between regions\n");
+  std::printf(
+      "  csv       — an edge list file (network.csv) with header "
+      "src,dst,latency_ms,bandwidth_mbps[,loss]; shortest paths by latency\n");
   std::printf("  network keys:\n");
   list_keys("network.");
   std::printf("  jitter distributions:");
@@ -78,8 +82,9 @@ void list_topologies() {
 
 void list_storage() {
   std::printf("storage backends (state and block store of each validator)\n");
-  std::printf("  memory — ordered in-memory map per validator; kept across a simulated crash "
-              "(as if persisted)\n");
+  std::printf(
+      "  memory — ordered in-memory map per validator; kept across a simulated crash "
+      "(as if persisted)\n");
 }
 
 void list_profiles() {
@@ -106,8 +111,8 @@ Runner add_list_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "list", "List protocols, workloads, topologies, storage backends, profiles and keys");
   cmd->add_option("what", *what, "What to list")
-      ->check(CLI::IsMember({"all", "protocols", "workloads", "topologies", "storage", "profiles",
-                             "keys"}));
+      ->check(CLI::IsMember(
+          {"all", "protocols", "workloads", "topologies", "storage", "profiles", "keys"}));
   return [what] {
     const std::string& w = *what;
     if (w == "all" || w == "protocols") list_protocols();

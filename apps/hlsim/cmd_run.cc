@@ -89,9 +89,9 @@ int run(const RunOptions& opt) {
     last_print = now;
     const double frac = p.end_ns > 0 ? static_cast<double>(p.now_ns) / p.end_ns : 1.0;
     const double eta_s = frac > 0 ? wall_s * (1 - frac) / frac : 0;
-    std::fprintf(stderr, "\r  simulated %6.1f / %.1f s  |  wall %6.1f s  |  ETA %5.1f s  |  %.2fM events ",
-                 ns_to_s(p.now_ns), ns_to_s(p.end_ns), wall_s, eta_s,
-                 static_cast<double>(p.events) / 1e6);
+    std::fprintf(
+        stderr, "\r  simulated %6.1f / %.1f s  |  wall %6.1f s  |  ETA %5.1f s  |  %.2fM events ",
+        ns_to_s(p.now_ns), ns_to_s(p.end_ns), wall_s, eta_s, static_cast<double>(p.events) / 1e6);
     std::fflush(stderr);
     printed = true;
   };

@@ -18,7 +18,9 @@ class CpuModel {
   explicit CpuModel(std::uint32_t cores) : free_at_ns_(cores, 0) {}
 
   // The earliest time any core is free.
-  TimeNs earliest_free_ns() const { return *std::min_element(free_at_ns_.begin(), free_at_ns_.end()); }
+  TimeNs earliest_free_ns() const {
+    return *std::min_element(free_at_ns_.begin(), free_at_ns_.end());
+  }
 
   // Occupies the first-free core from start_ns for duration_ns and returns the finish time.
   // REQUIRES: start_ns >= earliest_free_ns(), duration_ns >= 0.

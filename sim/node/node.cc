@@ -104,8 +104,10 @@ void Node::commit(const BlockRef& block) {
   charge(profile().round_ns(profile().block_fsync_ns));
   Status appended = chain_.append(block);
   if (!appended.ok()) {
-    outbox_.violations.push_back("node " + std::to_string(id_) + " committed a block that does "
-                                 "not extend its chain: " + appended.error().message);
+    outbox_.violations.push_back("node " + std::to_string(id_) +
+                                 " committed a block that does "
+                                 "not extend its chain: " +
+                                 appended.error().message);
     return;
   }
   outbox_.commits.push_back(std::move(record));
@@ -154,7 +156,7 @@ std::optional<BlockRef> Node::decode_block(ByteView encoded) {
   // verifies the proposer's signature.
   charge(profile().hash_cost_ns(encoded.size()) + merkle_cost_ns(block->txs.size()) +
          profile().verify_cost_ns());
-  if (check_block(*block) != BlockCheck::kOk) return std::nullopt;
+  if (check_block(*block, shared_->verify_cache) != BlockCheck::kOk) return std::nullopt;
   return std::make_shared<const Block>(std::move(*block));
 }
 

@@ -37,7 +37,7 @@ std::string human_bytes(double b) {
 }
 
 nlohmann::json latency_json(const LatencyStats& l) {
-  return {{"count", l.count}, {"mean_ms", l.mean_ms}, {"p50_ms", l.p50_ms}, {"p90_ms", l.p90_ms},
+  return {{"count", l.count},   {"mean_ms", l.mean_ms},  {"p50_ms", l.p50_ms}, {"p90_ms", l.p90_ms},
           {"p99_ms", l.p99_ms}, {"p99_9_ms", l.p999_ms}, {"max_ms", l.max_ms}};
 }
 
@@ -88,12 +88,27 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
     KindSummary& k = s.kinds[r.kind];
     ++k.submitted;
     switch (r.status) {
-      case TxStatus::kPending: ++s.pending; break;
-      case TxStatus::kCommitted: ++s.applied; ++k.applied; break;
-      case TxStatus::kDenied: ++s.denied; ++k.denied; break;
-      case TxStatus::kInvalid: ++s.invalid; ++k.invalid; break;
-      case TxStatus::kRejected: ++s.rejected; break;
-      case TxStatus::kLost: ++s.lost; break;
+      case TxStatus::kPending:
+        ++s.pending;
+        break;
+      case TxStatus::kCommitted:
+        ++s.applied;
+        ++k.applied;
+        break;
+      case TxStatus::kDenied:
+        ++s.denied;
+        ++k.denied;
+        break;
+      case TxStatus::kInvalid:
+        ++s.invalid;
+        ++k.invalid;
+        break;
+      case TxStatus::kRejected:
+        ++s.rejected;
+        break;
+      case TxStatus::kLost:
+        ++s.lost;
+        break;
     }
     if (ordered(r.status)) {
       ++s.committed;
@@ -153,14 +168,17 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
                             "inter-arrival time");
   } else if (s.committed == 0) {
     if (m.leaders().empty()) {
-      s.notes.push_back("nothing committed: no leader was ever elected (check the fault schedule "
-                        "and the protocol's timeouts against the run length)");
+      s.notes.push_back(
+          "nothing committed: no leader was ever elected (check the fault schedule "
+          "and the protocol's timeouts against the run length)");
     } else if (s.rejected == s.submitted) {
-      s.notes.push_back("nothing committed: every transaction was rejected at its gateway "
-                        "(bad signature)");
+      s.notes.push_back(
+          "nothing committed: every transaction was rejected at its gateway "
+          "(bad signature)");
     } else {
-      s.notes.push_back("nothing committed although a leader was elected: the run may be too "
-                        "short for the batch timeout and the network latency");
+      s.notes.push_back(
+          "nothing committed although a leader was elected: the run may be too "
+          "short for the batch timeout and the network latency");
     }
   }
   if (s.lost > 0) {
@@ -175,7 +193,8 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
   }
   if (s.offered_tps_configured > 0 &&
       std::fabs(s.offered_tps_achieved - s.offered_tps_configured) >
-          0.1 * s.offered_tps_configured && s.submitted > 100) {
+          0.1 * s.offered_tps_configured &&
+      s.submitted > 100) {
     s.notes.push_back("achieved offered rate " + fmt("%.1f", s.offered_tps_achieved) +
                       " tx/s differs from the configured " + fmt("%.1f", s.offered_tps_configured) +
                       " tx/s by more than 10%");
@@ -227,20 +246,21 @@ std::string render_console(const RunSummary& s) {
   line("offered throughput", fmt("%.1f tx/s", s.offered_tps_achieved) + " (configured " +
                                  fmt("%.1f", s.offered_tps_configured) + ")");
   line("committed throughput", fmt("%.1f tx/s", s.committed_tps));
-  line("transactions", std::to_string(s.submitted) + " submitted, " +
-                           std::to_string(s.committed) + " committed (" +
-                           std::to_string(s.applied) + " applied, " + std::to_string(s.denied) +
-                           " denied, " + std::to_string(s.invalid) + " invalid), " +
-                           std::to_string(s.rejected) + " rejected, " + std::to_string(s.lost) +
-                           " lost, " + std::to_string(s.pending) + " pending");
+  line("transactions",
+       std::to_string(s.submitted) + " submitted, " + std::to_string(s.committed) + " committed (" +
+           std::to_string(s.applied) + " applied, " + std::to_string(s.denied) + " denied, " +
+           std::to_string(s.invalid) + " invalid), " + std::to_string(s.rejected) + " rejected, " +
+           std::to_string(s.lost) + " lost, " + std::to_string(s.pending) + " pending");
   line("latency ms p50/p90/p99", fmt("%.2f", s.latency.p50_ms) + " / " +
                                      fmt("%.2f", s.latency.p90_ms) + " / " +
                                      fmt("%.2f", s.latency.p99_ms));
-  line("latency ms p99.9/max", fmt("%.2f", s.latency.p999_ms) + " / " + fmt("%.2f", s.latency.max_ms));
+  line("latency ms p99.9/max",
+       fmt("%.2f", s.latency.p999_ms) + " / " + fmt("%.2f", s.latency.max_ms));
   line("blocks", std::to_string(s.blocks) + " (" + fmt("%.1f", s.txs_per_block) + " tx/block), " +
                      std::to_string(s.leader_changes) + " leader terms");
-  line("messages", std::to_string(s.msgs_total) + " (" + human_bytes(static_cast<double>(s.bytes_total)) +
-                       "), " + std::to_string(s.msgs_lost) + " lost in the network");
+  line("messages", std::to_string(s.msgs_total) + " (" +
+                       human_bytes(static_cast<double>(s.bytes_total)) + "), " +
+                       std::to_string(s.msgs_lost) + " lost in the network");
   o += "  per kind:\n";
   o += "    kind               submitted  committed   denied  invalid   p50 ms   p99 ms\n";
   for (const auto& k : s.kinds) {

@@ -81,11 +81,11 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome);
 
 // Per-second buckets of the run, for the `timeseries` table.
 struct TimeBucket {
-  double t_s = 0;                // bucket start
-  std::uint64_t submitted = 0;   // transactions submitted in the bucket
-  std::uint64_t committed = 0;   // transactions whose commit_ns falls in the bucket
-  std::uint64_t blocks = 0;      // blocks first committed in the bucket
-  double p50_ms = 0, p99_ms = 0; // latency of the transactions committed in the bucket
+  double t_s = 0;                 // bucket start
+  std::uint64_t submitted = 0;    // transactions submitted in the bucket
+  std::uint64_t committed = 0;    // transactions whose commit_ns falls in the bucket
+  std::uint64_t blocks = 0;       // blocks first committed in the bucket
+  double p50_ms = 0, p99_ms = 0;  // latency of the transactions committed in the bucket
 };
 std::vector<TimeBucket> time_buckets(const Simulation& sim, TimeNs end_ns);
 

@@ -2,6 +2,11 @@
 #include <H5Cpp.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
 
 #include <array>
 #include <cstdio>
@@ -36,7 +41,8 @@ class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("hlsim-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("hlsim-cli-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -50,8 +56,8 @@ class CliTest : public ::testing::Test {
 };
 
 std::string quick(const std::string& extra) {
-  return "run " + kSource + "/scenarios/quickstart.yaml --quiet --set duration_s=3 --set drain_s=1 " +
-         extra;
+  return "run " + kSource +
+         "/scenarios/quickstart.yaml --quiet --set duration_s=3 --set drain_s=1 " + extra;
 }
 
 // The raw bytes of a dataset.
@@ -97,8 +103,8 @@ TEST_F(CliTest, TablesAreIdenticalAcrossRunsWithTheSameSeed) {
 }
 
 TEST_F(CliTest, PrintsTheResultsTable) {
-  Output o = hlsim("run " + kSource + "/scenarios/quickstart.yaml --set duration_s=2 -o " +
-                   path("t.h5"));
+  Output o =
+      hlsim("run " + kSource + "/scenarios/quickstart.yaml --set duration_s=2 -o " + path("t.h5"));
   ASSERT_EQ(o.status, 0) << o.text;
   for (const char* s : {"offered throughput", "committed throughput", "latency ms p50/p90/p99",
                         "p99.9/max", "blocks", "messages", "cpu busy", "events/s"}) {
@@ -134,12 +140,36 @@ TEST_F(CliTest, UnwritableOutputDirectoryExitsTwoBeforeRunning) {
   EXPECT_NE(o.text.find("does not exist"), std::string::npos) << o.text;
 }
 
+TEST_F(CliTest, InterruptLeavesAValidFileMarkedIncomplete) {
+  const std::string out = path("int.h5");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string scenario = kSource + "/scenarios/quickstart.yaml";
+    execl(kBinary.c_str(), kBinary.c_str(), "run", scenario.c_str(), "--quiet", "--set",
+          "duration_s=100000", "-o", out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGINT);
+  int raw = 0;
+  waitpid(pid, &raw, 0);
+  ASSERT_TRUE(WIFEXITED(raw));
+  EXPECT_EQ(WEXITSTATUS(raw), 130);
+  ASSERT_TRUE(fs::exists(out));
+  H5::H5File f(out, H5F_ACC_RDONLY);
+  std::uint8_t complete = 1;
+  f.openGroup("runs/0").openAttribute("complete").read(H5::PredType::NATIVE_UINT8, &complete);
+  EXPECT_EQ(complete, 0);
+  EXPECT_GT(f.openDataSet("runs/0/tx").getSpace().getSimpleExtentNpoints(), 0);
+}
+
 TEST_F(CliTest, ListShowsEveryModuleWithParametersAndUnits) {
   Output o = hlsim("list");
   ASSERT_EQ(o.status, 0) << o.text;
-  for (const char* s : {"raft", "election_timeout_min_ms", "ehr", "patients", "full_mesh", "star",
-                        "regions", "csv", "memory", "ed25519_verify_ns", "workload.rate_tps",
-                        "[ms]"}) {
+  for (const char* s :
+       {"raft", "election_timeout_min_ms", "ehr", "patients", "full_mesh", "star", "regions", "csv",
+        "memory", "ed25519_verify_ns", "workload.rate_tps", "[ms]"}) {
     EXPECT_NE(o.text.find(s), std::string::npos) << s;
   }
 }
