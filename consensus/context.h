@@ -24,7 +24,8 @@
 
 namespace hlsim {
 
-// Real crypto whose simulated cost (from the node's hardware profile) is charged to the current job.
+// Real crypto whose simulated cost (from the node's hardware profile) is charged to the current
+// job.
 class NodeCrypto {
  public:
   virtual ~NodeCrypto() = default;
@@ -37,8 +38,9 @@ class NodeCrypto {
   // Seals a block proposed by this node (Merkle root, header hash and signature, all charged).
   virtual BlockRef seal_block(Height height, const Hash256& prev_hash, std::uint64_t epoch,
                               std::vector<TxRef> txs) = 0;
-  // Decodes a block received in a message and checks its integrity (check_block), charging the
-  // hashing and the proposer-signature verification. nullopt if malformed or not intact.
+  // Decodes a block received in a message and checks its integrity (check_block) and that its
+  // proposer is a validator signing with its registered key, charging the hashing and the
+  // proposer-signature verification. nullopt if malformed, not intact or not from a member.
   // Transactions' own signatures are checked when the block is committed, not here.
   virtual std::optional<BlockRef> decode_block(ByteView encoded) = 0;
 };
@@ -66,7 +68,9 @@ class Context {
   virtual NodeCrypto& crypto() = 0;
   // The committed chain (read-only: it grows only through commit()).
   virtual const Chain& ledger() const = 0;
-  // Finalises a block: it must extend ledger() (height = ledger().next_height(), prev_hash =
+  // Finalises a block. ledger() reflects it as soon as commit() returns (the node executes it
+  // within the current job); observers and clients learn of it when the job finishes.
+  // It must extend ledger() (height = ledger().next_height(), prev_hash =
   // ledger().head_hash()). The node verifies and executes its transactions and reports the
   // commit to the observers. A block that does not extend the chain is a safety violation and
   // aborts the run with a report.

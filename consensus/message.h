@@ -16,8 +16,8 @@ namespace hlsim {
 inline constexpr std::uint64_t kMessageHeaderBytes = 40;
 
 struct Message {
-  std::uint16_t type = 0;                // protocol-defined; index into ProtocolInfo::message_types
-  std::shared_ptr<const Bytes> body;     // never null for a sent message
+  std::uint16_t type = 0;             // protocol-defined; index into ProtocolInfo::message_types
+  std::shared_ptr<const Bytes> body;  // never null for a sent message
 
   static Message make(std::uint16_t type, Bytes body) {
     return Message{type, std::make_shared<const Bytes>(std::move(body))};

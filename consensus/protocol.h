@@ -26,7 +26,7 @@ class Protocol {
   virtual void on_restart(Context& ctx) = 0;
 
   // Introspection for observers and tests.
-  virtual std::uint64_t epoch() const = 0;   // current term / view / round
+  virtual std::uint64_t epoch() const = 0;  // current term / view / round
   virtual bool is_leader() const = 0;
 };
 

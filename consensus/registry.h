@@ -15,11 +15,11 @@
 namespace hlsim {
 
 struct ProtocolInfo {
-  std::string name;                         // scenario value of consensus.protocol
-  std::string summary;                      // one line
-  std::string reference;                    // the paper / deployment its defaults come from
-  std::vector<ParamSpec> params;            // keys allowed under `consensus:`
-  std::vector<std::string> message_types;   // index = Message::type
+  std::string name;                        // scenario value of consensus.protocol
+  std::string summary;                     // one line
+  std::string reference;                   // the paper / deployment its defaults come from
+  std::vector<ParamSpec> params;           // keys allowed under `consensus:`
+  std::vector<std::string> message_types;  // index = Message::type
   std::uint32_t min_nodes = 1;
   // Checks combinations single parameters cannot (e.g. min timeout < max timeout).
   std::function<Status(const ParamValues&, std::uint32_t nodes)> validate;

@@ -4,6 +4,7 @@
 // not depend on the host. Profiles ship in results/profiles/*.yaml (loaded by the scenario layer).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -36,7 +37,7 @@ struct HardwareProfile {
     return round_ns(message_ns_per_call + message_ns_per_byte * static_cast<double>(bytes));
   }
 
-  static TimeNs round_ns(double ns) { return static_cast<TimeNs>(ns + 0.5); }
+  static TimeNs round_ns(double ns) { return static_cast<TimeNs>(std::llround(ns)); }
 };
 
 }  // namespace hlsim

@@ -13,16 +13,16 @@
 namespace hlsim {
 
 enum class TxOutcome : std::uint8_t {
-  kApplied,   // valid and its effects were written
-  kDenied,    // valid, recorded, but the rule said no (e.g. access without consent)
-  kInvalid,   // malformed payload or a rule violation; no effect on state
+  kApplied,  // valid and its effects were written
+  kDenied,   // valid, recorded, but the rule said no (e.g. access without consent)
+  kInvalid,  // malformed payload or a rule violation; no effect on state
 };
 const char* to_string(TxOutcome o);
 
 struct ApplyResult {
   TxOutcome outcome = TxOutcome::kApplied;
-  std::uint32_t writes = 0;          // state writes performed (the node charges storage cost)
-  std::uint64_t written_bytes = 0;   // bytes of keys + values written
+  std::uint32_t writes = 0;         // state writes performed (the node charges storage cost)
+  std::uint64_t written_bytes = 0;  // bytes of keys + values written
 };
 
 class Contract {

@@ -23,14 +23,14 @@
 namespace hlsim {
 
 struct TxDraft {
-  std::uint16_t kind = 0;   // index into kind_names()
-  Bytes payload;            // canonical encoding the contract parses
+  std::uint16_t kind = 0;  // index into kind_names()
+  Bytes payload;           // canonical encoding the contract parses
 };
 
 struct WorkloadSetup {
-  std::uint64_t seed = 0;          // run seed (derive setup randomness with RngDomain::kWorkload)
-  std::uint32_t clients = 0;       // clients are 0..clients-1
-  std::uint32_t validators = 0;    // validator nodes 0..validators-1
+  std::uint64_t seed = 0;        // run seed (derive setup randomness with RngDomain::kWorkload)
+  std::uint32_t clients = 0;     // clients are 0..clients-1
+  std::uint32_t validators = 0;  // validator nodes 0..validators-1
 };
 
 class Workload {
@@ -44,9 +44,9 @@ class Workload {
 };
 
 struct WorkloadInfo {
-  std::string name;                 // scenario value of workload.kind
+  std::string name;  // scenario value of workload.kind
   std::string summary;
-  std::vector<ParamSpec> params;    // keys allowed under `workload:` besides the common ones
+  std::vector<ParamSpec> params;  // keys allowed under `workload:` besides the common ones
   std::function<Result<std::unique_ptr<Workload>>(const ParamValues&, const WorkloadSetup&)> make;
 };
 

@@ -1,3 +1,4 @@
+// Raft's state machine; the contract is in raft.h. Section numbers cite the paper.
 #include "consensus/raft/raft.h"
 
 #include <algorithm>
@@ -225,10 +226,14 @@ void Raft::become_leader(Context& ctx) {
   ctx.note_leader(current_term_, self_);
   // Streams to every follower from the end of this log; a follower that lacks entries rejects
   // and is probed back (§5.3).
-  peers_.assign(nodes_, Peer{log_.last_index() + 1, 0, Peer::Mode::kReplicate});
+  peers_.assign(nodes_, Peer{log_.last_index() + 1, 0, Peer::Mode::kReplicate, 0});
   // §8: an empty block of the new term, so entries of earlier terms commit with it (§5.4.2).
   append_own_block(ctx, {});
-  for (const auto& [seq, p] : pending_) enqueue(ctx, p.tx);
+  // Copied first: in a single-node cluster enqueue() can commit, which erases from pending_.
+  std::vector<TxRef> waiting;
+  waiting.reserve(pending_.size());
+  for (const auto& [seq, p] : pending_) waiting.push_back(p.tx);
+  for (const TxRef& tx : waiting) enqueue(ctx, tx);
   heartbeat_timer_ = ctx.set_timer(params_.heartbeat_ns, kHeartbeatTimer);
 }
 
@@ -266,8 +271,8 @@ void Raft::handle_vote(Context& ctx, NodeId from, const Vote& m) {
 void Raft::handle_append_entries(Context& ctx, NodeId from, const AppendEntries& m) {
   if (m.leader != from) return;
   if (m.term < current_term_) {
-    ctx.send(from, encode_message(AppendReply{current_term_, false, m.prev_index,
-                                              log_.last_index()}));
+    ctx.send(from,
+             encode_message(AppendReply{current_term_, false, m.prev_index, log_.last_index()}));
     return;
   }
   if (role_ == Role::kLeader && m.term == current_term_) return;  // cannot happen (§5.2)
@@ -352,6 +357,8 @@ void Raft::handle_append_reply(Context& ctx, NodeId from, const AppendReply& m) 
     advance_leader_commit(ctx);
     release_acknowledged_encodings();
     if (p.next_index <= log_.last_index()) send_append(ctx, from, true);
+    // Also when the commit index did not move: this follower may just have caught up to it.
+    notify_commit(ctx);
     return;
   }
   // A rejection of an index the follower has since matched, or of a probe already superseded,
@@ -405,7 +412,7 @@ void Raft::append_own_block(Context& ctx, std::vector<TxRef> txs) {
     const Peer& p = peers_[peer];
     if (p.mode == Peer::Mode::kReplicate && p.next_index == height) send_append(ctx, peer, true);
   }
-  advance_leader_commit(ctx);
+  if (advance_leader_commit(ctx)) notify_commit(ctx);
 }
 
 void Raft::send_append(Context& ctx, NodeId peer, bool with_entries) {
@@ -422,6 +429,7 @@ void Raft::send_append(Context& ctx, NodeId peer, bool with_entries) {
     m.entries.emplace_back(*held.back());
   }
   ctx.send(peer, encode_message(m));
+  p.commit_known = std::max(p.commit_known, std::min(commit_index_, last));
   if (p.mode == Peer::Mode::kReplicate) p.next_index = last + 1;
 }
 
@@ -434,7 +442,7 @@ void Raft::broadcast_heartbeat(Context& ctx) {
   }
 }
 
-void Raft::advance_leader_commit(Context& ctx) {
+bool Raft::advance_leader_commit(Context& ctx) {
   std::vector<Height> matches;
   matches.reserve(nodes_);
   for (NodeId n = 0; n < nodes_; ++n) {
@@ -443,9 +451,26 @@ void Raft::advance_leader_commit(Context& ctx) {
   std::sort(matches.begin(), matches.end(), std::greater<>());
   const Height replicated = matches[majority() - 1];
   // §5.4.2: only an entry of the current term commits by counting replicas.
-  if (replicated > commit_index_ && log_.term_at(replicated) == current_term_) {
-    commit_index_ = replicated;
-    apply_commits(ctx);
+  if (replicated <= commit_index_ || log_.term_at(replicated) != current_term_) return false;
+  commit_index_ = replicated;
+  apply_commits(ctx);
+  return true;
+}
+
+void Raft::notify_commit(Context& ctx) {
+  // Followers would otherwise learn of the new commit index only with the next block or
+  // heartbeat. The notice claims nothing beyond what the follower is known to hold, so it is
+  // never rejected.
+  for (NodeId peer = 0; peer < nodes_; ++peer) {
+    if (peer == self_) continue;
+    Peer& p = peers_[peer];
+    const Height known = std::min(commit_index_, p.match_index);
+    if (known <= p.commit_known) continue;
+    ctx.send(
+        peer,
+        encode_message(AppendEntries{
+            current_term_, self_, p.match_index, log_.term_at(p.match_index), commit_index_, {}}));
+    p.commit_known = known;
   }
 }
 

@@ -8,9 +8,10 @@
 // an empty block when elected (§8) so earlier terms' entries can commit, and replicates with
 // pipelined AppendEntries: a follower that rejects is probed one message at a time, backing
 // next_index off by its hint, then streamed to again. Heartbeats are empty AppendEntries. Only
-// entries of the leader's own term commit by counting replicas (§5.4.2). Every committed entry
-// goes to Context::commit() once, in height order; the committed chain is the source of truth
-// after a restart.
+// entries of the leader's own term commit by counting replicas (§5.4.2); when the commit index
+// moves, the leader tells the followers at once rather than with the next heartbeat. Every
+// committed entry goes to Context::commit() once, in height order; the committed chain is the
+// source of truth after a restart.
 //
 // Transactions are never lost while the node that accepted them is alive: each node keeps the
 // client transactions it accepted until they appear in a committed block, forwards them to the
@@ -61,7 +62,7 @@ class Raft final : public Protocol {
 
   // Introspection for tests and observers.
   Role role() const { return role_; }
-  NodeId leader_id() const { return leader_; }          // kNoNode when unknown
+  NodeId leader_id() const { return leader_; }  // kNoNode when unknown
   std::optional<NodeId> voted_for() const { return voted_for_; }
   Height commit_index() const { return commit_index_; }
   const RaftLog& log() const { return log_; }
@@ -78,6 +79,7 @@ class Raft final : public Protocol {
     Height next_index = 1;
     Height match_index = 0;
     Mode mode = Mode::kProbe;
+    Height commit_known = 0;  // the follower can commit up to here from what it was sent
   };
 
   // Role changes.
@@ -104,7 +106,10 @@ class Raft final : public Protocol {
   // probe or heartbeat) and, when streaming, advances next_index past them.
   void send_append(Context& ctx, NodeId peer, bool with_entries);
   void broadcast_heartbeat(Context& ctx);
-  void advance_leader_commit(Context& ctx);
+  // Commits the highest entry of this term on a majority; true when the commit index moved.
+  bool advance_leader_commit(Context& ctx);
+  // Tells followers that hold newly committed entries about them at once (empty AppendEntries).
+  void notify_commit(Context& ctx);
   void release_acknowledged_encodings();
 
   // Commit and transaction bookkeeping.
@@ -136,12 +141,14 @@ class Raft final : public Protocol {
   // Volatile state.
   Role role_ = Role::kFollower;
   NodeId leader_ = kNoNode;
-  std::uint64_t noted_term_ = 0;  // last term whose leader was reported through note_leader
-  Height commit_index_ = 0;       // highest index known committed
-  Height applied_ = 0;            // highest index passed to Context::commit
-  std::vector<bool> votes_;       // candidate: granted votes by node
+  // Last term whose leader was reported through note_leader; kept across restarts (it is only
+  // reporting) so a term's leader is reported once.
+  std::uint64_t noted_term_ = 0;
+  Height commit_index_ = 0;  // highest index known committed
+  Height applied_ = 0;       // highest index passed to Context::commit
+  std::vector<bool> votes_;  // candidate: granted votes by node
   std::uint32_t vote_count_ = 0;
-  std::vector<Peer> peers_;       // leader: by node id (own entry unused)
+  std::vector<Peer> peers_;  // leader: by node id (own entry unused)
 
   // Client transactions this node accepted and has not yet seen committed, in arrival order.
   struct Pending {

@@ -1,3 +1,4 @@
+// Raft's log of blocks; the contract is in raft_log.h.
 #include "consensus/raft/raft_log.h"
 
 #include <algorithm>
@@ -9,9 +10,7 @@ namespace hlsim {
 
 namespace {
 
-[[noreturn]] void violated(const std::string& what) {
-  throw std::logic_error("RaftLog: " + what);
-}
+[[noreturn]] void violated(const std::string& what) { throw std::logic_error("RaftLog: " + what); }
 
 }  // namespace
 

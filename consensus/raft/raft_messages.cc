@@ -1,3 +1,4 @@
+// Raft's wire codec; the formats and the contract are in raft_messages.h.
 #include "consensus/raft/raft_messages.h"
 
 #include <memory>

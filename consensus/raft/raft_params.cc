@@ -1,3 +1,4 @@
+// Raft's parameter declarations, cross-checks and registry entry (raft_params.h).
 #include "consensus/raft/raft_params.h"
 
 #include <memory>
@@ -10,8 +11,8 @@ namespace hlsim {
 
 namespace {
 
-ParamSpec int_param(std::string name, std::string default_value, std::string unit,
-                    std::string help, double min, double max) {
+ParamSpec int_param(std::string name, std::string default_value, std::string unit, std::string help,
+                    double min, double max) {
   ParamSpec spec;
   spec.name = std::move(name);
   spec.type = ParamType::kInt;
@@ -34,10 +35,9 @@ const std::vector<ParamSpec>& raft_param_specs() {
                 "lower bound of the randomised election timeout", 1, kMaxMs),
       int_param("election_timeout_max_ms", "300", "ms",
                 "upper bound of the randomised election timeout", 1, kMaxMs),
-      int_param("heartbeat_ms", "50", "ms", "interval between a leader's AppendEntries", 1,
-                kMaxMs),
-      int_param("max_block_tx", "500", "tx", "a leader seals a block at this many transactions",
-                1, 1'000'000),
+      int_param("heartbeat_ms", "50", "ms", "interval between a leader's AppendEntries", 1, kMaxMs),
+      int_param("max_block_tx", "500", "tx", "a leader seals a block at this many transactions", 1,
+                1'000'000),
       int_param("max_block_bytes", "1048576", "bytes",
                 "a leader seals a block at this many bytes of encoded transactions", 1,
                 64.0 * 1024 * 1024),
@@ -68,8 +68,8 @@ RaftParams RaftParams::from(const ParamValues& values) {
 Status RaftParams::check() const {
   auto ms = [](TimeNs ns) { return std::to_string(ns / kNsPerMs); };
   if (election_timeout_min_ns <= 0 || heartbeat_ns <= 0 || batch_timeout_ns <= 0 ||
-      forward_retry_ns <= 0 ||
-      max_block_tx == 0 || max_block_bytes == 0 || max_append_blocks == 0) {
+      forward_retry_ns <= 0 || max_block_tx == 0 || max_block_bytes == 0 ||
+      max_append_blocks == 0) {
     return Error{"consensus: raft timeouts, intervals and limits must be positive"};
   }
   if (election_timeout_min_ns >= election_timeout_max_ns) {
@@ -91,7 +91,8 @@ const ProtocolInfo& raft_protocol_info() {
     i.reference =
         "Ongaro & Ousterhout, In Search of an Understandable Consensus Algorithm, USENIX ATC "
         "2014: election timeouts 150-300 ms (§9.3), heartbeats well below them (§5.2); batching "
-        "AppendEntries limits and the forward retry (one maximum election timeout) are hlsim defaults";
+        "AppendEntries limits and the forward retry (one maximum election timeout) are hlsim "
+        "defaults";
     i.params = raft_param_specs();
     i.message_types = raft_message_type_names();
     i.min_nodes = 1;

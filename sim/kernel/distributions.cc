@@ -25,14 +25,6 @@ std::string format_number(double x) {
 
 }  // namespace
 
-double sample_uniform(Rng& rng, double lo, double hi) {
-  return lo + (hi - lo) * rng.next_double();
-}
-
-double sample_exponential(Rng& rng, double mean) {
-  return -mean * std::log(open_closed_unit(rng));
-}
-
 double sample_normal(Rng& rng, double mean, double stddev) {
   for (;;) {
     const double u = 2.0 * rng.next_double() - 1.0;
@@ -194,8 +186,8 @@ Result<Distribution> Distribution::make(std::string_view kind_name,
       if (!known.empty()) known += ", ";
       known += candidate.name;
     }
-    return Error{"unknown distribution '" + std::string(kind_name) + "'; expected one of: " +
-                 known};
+    return Error{"unknown distribution '" + std::string(kind_name) +
+                 "'; expected one of: " + known};
   }
   for (const auto& [name, value] : params) {
     if (name != spec->params[0] && (spec->params[1].empty() || name != spec->params[1])) {
@@ -335,8 +327,8 @@ double Distribution::shape() const {
 
 std::string Distribution::describe() const {
   const KindSpec& spec = spec_of(kind_);
-  std::string out = std::string(spec.name) + "(" + std::string(spec.params[0]) + "=" +
-                    format_number(a_);
+  std::string out =
+      std::string(spec.name) + "(" + std::string(spec.params[0]) + "=" + format_number(a_);
   if (!spec.params[1].empty()) out += ", " + std::string(spec.params[1]) + "=" + format_number(b_);
   return out + ")";
 }

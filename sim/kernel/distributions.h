@@ -1,15 +1,16 @@
 // hlsim's own random distributions over hlsim::Rng.
 //
-// The standard library's distributions are implementation-defined (libstdc++, libc++ and MSVC
-// draw different numbers from the same engine), so a run's results would depend on the standard
-// library. Everything here is written out in full: each draw consumes a documented number of
-// Rng outputs and uses only +, -, *, /, sqrt (exact in IEEE 754) and the libm functions log,
-// log1p, exp, expm1 and pow. No draw keeps hidden state between calls, so the same Rng state
-// always gives the same value.
+// The standard library's distributions are implementation-defined (different standard library
+// implementations draw different numbers from the same engine), so a run's results would depend
+// on the standard library. Everything here is written out in full: each draw consumes a documented
+// number of Rng outputs and uses only +, -, *, /, sqrt (exact in IEEE 754) and the math library
+// functions log, log1p, exp and expm1. No draw keeps hidden state between calls, so the same Rng
+// state always gives the same value.
 //
 // All functions are pure apart from advancing the Rng; all are thread-compatible.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -22,11 +23,17 @@
 namespace hlsim {
 
 // Uniform on [lo, hi). One Rng output. REQUIRES: lo <= hi, both finite.
-double sample_uniform(Rng& rng, double lo, double hi);
+inline double sample_uniform(Rng& rng, double lo, double hi) {
+  return lo + (hi - lo) * rng.next_double();
+}
 
-// Exponential with the given mean, by inversion: -mean * log1p(-u). One Rng output.
+// Exponential with the given mean, by inversion: -mean * log(1 - u). One Rng output.
+// u has 53 random bits, so 1 - u is exact and this equals -mean * log1p(-u) to within the
+// rounding of log itself, while log is about three times faster than log1p.
 // REQUIRES: mean > 0.
-double sample_exponential(Rng& rng, double mean);
+inline double sample_exponential(Rng& rng, double mean) {
+  return -mean * std::log(1.0 - rng.next_double());
+}
 
 // Normal, by Marsaglia's polar method; the second variate of each accepted pair is discarded so
 // that no state is kept between calls. Two Rng outputs per attempt (acceptance pi/4).
@@ -42,7 +49,7 @@ double sample_lognormal(Rng& rng, double mu, double sigma);
 double sample_pareto(Rng& rng, double scale_xm, double shape_alpha);
 
 // Zipf over ranks 0..n-1: P(k) proportional to 1 / (k + 1)^s; rank 0 is the most popular.
-// s = 0 is uniform; any s >= 0 is allowed (below, at and above 1).
+// s = 0 is uniform (one Rng::next_below draw); any s >= 0 is allowed (below, at and above 1).
 // Draws use Hoermann & Derflinger's rejection-inversion ("Rejection-inversion to generate
 // variates from monotone discrete distributions", ACM TOMACS 1996): O(1) expected time and O(1)
 // memory for any n, with an expected number of attempts close to 1.
@@ -72,6 +79,9 @@ class Zipf {
 class Distribution {
  public:
   enum class Kind { kConstant, kUniform, kExponential, kNormal, kLognormal, kPareto };
+
+  // constant(0), so that the type can sit in default-constructed configuration structs.
+  Distribution() = default;
 
   // Factories. Each REQUIRES the ranges that make() checks (see there); make() is the entry
   // point for user input.
@@ -104,15 +114,15 @@ class Distribution {
   Kind kind() const { return kind_; }
 
   // Parameters; each REQUIRES the matching kind.
-  double value() const;   // constant
-  double lo() const;      // uniform
-  double hi() const;      // uniform
+  double value() const;       // constant
+  double lo() const;          // uniform
+  double hi() const;          // uniform
   double mean_param() const;  // exponential, normal: the `mean` parameter
-  double stddev() const;  // normal
-  double mu() const;      // lognormal
-  double sigma() const;   // lognormal
-  double scale() const;   // pareto
-  double shape() const;   // pareto
+  double stddev() const;      // normal
+  double mu() const;          // lognormal
+  double sigma() const;       // lognormal
+  double scale() const;       // pareto
+  double shape() const;       // pareto
 
   // E.g. "exponential(mean=2)", "uniform(min=1, max=3)".
   std::string describe() const;
@@ -122,9 +132,9 @@ class Distribution {
  private:
   Distribution(Kind kind, double a, double b) : kind_(kind), a_(a), b_(b) {}
 
-  Kind kind_;
-  double a_;  // first parameter in make()'s order
-  double b_;  // second parameter, 0 when there is none
+  Kind kind_ = Kind::kConstant;
+  double a_ = 0;  // first parameter in make()'s order
+  double b_ = 0;  // second parameter, 0 when there is none
 };
 
 }  // namespace hlsim

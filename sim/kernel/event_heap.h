@@ -30,7 +30,8 @@
 
 namespace hlsim {
 
-__extension__ typedef unsigned __int128 EventKey;  // a compiler extension (GCC, Clang)
+// 128-bit integers are a compiler extension, not ISO C++; __extension__ marks the use deliberate.
+__extension__ typedef unsigned __int128 EventKey;
 
 struct PackedEvent {
   static constexpr std::uint64_t kMaxNodes = std::uint64_t{1} << 24;
@@ -76,9 +77,9 @@ struct AlignedAllocator {
   template <class U>
   AlignedAllocator(const AlignedAllocator<U, kAlign>&) {}  // NOLINT(google-explicit-constructor)
   T* allocate(std::size_t n) {
-    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kAlign}));
+    return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{kAlign}));
   }
-  void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{kAlign}); }
+  void deallocate(T* p, std::size_t) { ::operator delete (p, std::align_val_t{kAlign}); }
   friend bool operator==(const AlignedAllocator&, const AlignedAllocator&) { return true; }
 };
 

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cassert>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
-#include <memory>
-#include <utility>
 
 namespace hlsim {
 namespace {
@@ -15,69 +16,76 @@ constexpr std::uint64_t kLastTimeKey = std::numeric_limits<std::uint64_t>::max()
 // Evenly spaced sample of `far` used to estimate how densely its earliest events are packed.
 constexpr std::size_t kSampleSize = 127;
 
+[[noreturn]] void chunk_pool_exhausted() {
+  std::fputs("hlsim: EventQueue: more than 2^32 storage chunks (about 1.7e10 events) pending\n",
+             stderr);
+  std::abort();
+}
+
 }  // namespace
-
-EventQueue::Bucket& EventQueue::Bucket::operator=(const Bucket& other) {
-  if (this == &other) return *this;
-  release();
-  if (other.size_ > 0) {
-    data_ = std::make_unique_for_overwrite<PackedEvent[]>(other.size_);
-    std::copy(other.begin(), other.end(), data_.get());
-    size_ = other.size_;
-    capacity_ = other.size_;
-  }
-  return *this;
-}
-
-void EventQueue::Bucket::grow() {
-  const std::uint32_t capacity = capacity_ == 0 ? 4 : 2 * capacity_;
-  auto data = std::make_unique_for_overwrite<PackedEvent[]>(capacity);
-  std::copy(begin(), end(), data.get());
-  data_ = std::move(data);
-  capacity_ = capacity;
-}
 
 void EventQueue::Front::assign(const PackedEvent* first, const PackedEvent* last) {
   const auto n = static_cast<std::size_t>(last - first);
+  head_ = 0;
   if (n > kMaxRun) {
-    run_.clear();
-    head_ = 0;
+    end_ = 0;
     heap_mode_ = true;
     heap_.assign(first, last);
     return;
   }
   heap_mode_ = false;
-  run_.assign(first, last);
-  head_ = 0;
-  // Insertion sort: the runs are short, and the copy above has just brought them into cache.
-  PackedEvent* const a = run_.data();
+  heap_.shrink_if_larger_than(kKeepHeapEvents);  // a past burst's heap is not kept for ever
+  end_ = n;
+  PackedEvent* const out = run_.data();
+  if (n <= kRankSortMax) {
+    // Counting sort by rank: each event's position is the number of events with a smaller key.
+    // n^2 compares, but branch-free ones in loops of one trip count per run, which beats any
+    // branching sort on short runs of random keys. With distinct keys the ranks are a
+    // permutation of 0..n-1 and sum to n(n-1)/2; equal keys (which a correct caller never
+    // produces) would share a rank and make the sum smaller, and then the stable sort below
+    // redoes the work.
+    std::size_t rank_sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const EventKey key = first[i].key;
+      std::size_t rank = 0;
+      for (std::size_t j = 0; j < n; ++j) rank += static_cast<std::size_t>(first[j].key < key);
+      out[rank] = first[i];
+      rank_sum += rank;
+    }
+    if (rank_sum == n * (n - 1) / 2) return;
+  }
+  std::copy(first, last, out);
   for (std::size_t i = 1; i < n; ++i) {
-    const PackedEvent x = a[i];
+    const PackedEvent x = out[i];
     std::size_t j = i;
-    for (; j > 0 && x.key < a[j - 1].key; --j) a[j] = a[j - 1];
-    a[j] = x;
+    for (; j > 0 && x.key < out[j - 1].key; --j) out[j] = out[j - 1];
+    out[j] = x;
   }
 }
 
 void EventQueue::Front::insert(const PackedEvent& x) {
-  if (run_.size() - head_ >= kMaxRun) {
-    heap_.assign(run_.data() + head_, run_.data() + run_.size());
-    run_.clear();
+  if (end_ == kMaxRun) {
+    if (head_ == 0) {
+      // The run is full: from now on the front is a heap.
+      heap_.assign(run_.data(), run_.data() + end_);
+      end_ = 0;
+      heap_mode_ = true;
+      heap_.push(x);
+      return;
+    }
+    std::copy(run_.data() + head_, run_.data() + end_, run_.data());
+    end_ -= head_;
     head_ = 0;
-    heap_mode_ = true;
-    heap_.push(x);
-    return;
   }
-  run_.push_back(x);
   PackedEvent* const a = run_.data();
-  std::size_t j = run_.size() - 1;
+  std::size_t j = end_++;
   for (; j > head_ && x.key < a[j - 1].key; --j) a[j] = a[j - 1];
   a[j] = x;
 }
 
 void EventQueue::Front::clear() {
-  run_.clear();
   head_ = 0;
+  end_ = 0;
   heap_.clear();
   heap_mode_ = false;
 }
@@ -103,11 +111,50 @@ void EventQueue::Rung::reset(std::uint64_t base_key, unsigned width_shift, std::
   }
 }
 
-void EventQueue::release_or_clear(Bucket& bucket) {
-  if (bucket.capacity() > kKeepBucketCapacity) {
-    bucket.release();
-  } else {
-    bucket.clear();
+void EventQueue::grow_chunk_pool(std::size_t n) {
+  const std::size_t old_size = chunks_.size();
+  if (n <= old_size) return;
+  if (n >= kNoChunk) chunk_pool_exhausted();
+  chunks_.resize(n);
+  next_chunk_.resize(n);
+  for (std::size_t c = old_size; c + 1 < n; ++c) next_chunk_[c] = static_cast<std::uint32_t>(c + 1);
+  next_chunk_[n - 1] = free_chunk_;
+  free_chunk_ = static_cast<std::uint32_t>(old_size);
+}
+
+void EventQueue::reserve(std::size_t n) {
+  // Buckets are partly filled chunks: allow for about one spare chunk per bucket.
+  grow_chunk_pool(n / kChunkEvents + n / kTargetPerBucket + 64);
+}
+
+void EventQueue::drain(Bucket& b, PackedEvent* out) {
+  std::uint32_t remaining = b.size;
+  for (std::uint32_t c = b.head; remaining > 0; c = next_chunk_[c]) {
+    const std::uint32_t n = std::min(remaining, kChunkEvents);
+    std::copy(chunks_[c].events, chunks_[c].events + n, out);
+    out += n;
+    remaining -= n;
+  }
+  next_chunk_[b.tail] = free_chunk_;  // the whole chain joins the free list at once
+  free_chunk_ = b.head;
+  b = Bucket{};
+}
+
+template <class F>
+void EventQueue::consume(Bucket& b, F f) {
+  std::uint32_t remaining = b.size;
+  std::uint32_t c = b.head;
+  b = Bucket{};
+  while (remaining > 0) {
+    const std::uint32_t n = std::min(remaining, kChunkEvents);
+    std::array<PackedEvent, kChunkEvents> events;
+    std::copy(chunks_[c].events, chunks_[c].events + n, events.data());
+    const std::uint32_t next = next_chunk_[c];
+    next_chunk_[c] = free_chunk_;
+    free_chunk_ = c;
+    for (std::uint32_t k = 0; k < n; ++k) f(events[k]);
+    remaining -= n;
+    c = next;
   }
 }
 
@@ -115,23 +162,31 @@ void EventQueue::refill_front() {
   for (;;) {
     if (depth_ == 0) {
       rebuild_from_far();
-      if (!front_.empty()) return;
+      if (depth_ == 0) return;  // `far` went straight to the front
       continue;
     }
     Rung& rung = rungs_[depth_ - 1];
-    while (rung.next < rung.count && rung.buckets[rung.next].empty()) ++rung.next;
+    while (rung.next < rung.count && rung.buckets[rung.next].size == 0) ++rung.next;
     if (rung.next == rung.count) {
       --depth_;
       continue;
     }
     const std::size_t i = rung.next++;
     Bucket& bucket = rung.buckets[i];
-    if (bucket.size() > kSplitThreshold && rung.shift > 0 && depth_ < kMaxRungs) {
+    if (bucket.size > kSplitThreshold && rung.shift > 0 && depth_ < kMaxRungs) {
       split_bucket(i);
       continue;
     }
-    front_.assign(bucket.begin(), bucket.end());
-    release_or_clear(bucket);
+    const std::size_t n = bucket.size;
+    if (n <= Front::kRankSortMax) {
+      std::array<PackedEvent, Front::kRankSortMax> events;
+      drain(bucket, events.data());
+      front_.assign(events.data(), events.data() + n);
+    } else {
+      staging_.resize(n);
+      drain(bucket, staging_.data());
+      front_.assign(staging_.data(), staging_.data() + n);
+    }
     front_last_ = rung.bucket_last(i);
     return;
   }
@@ -142,44 +197,72 @@ void EventQueue::split_bucket(std::size_t i) {
   Bucket& bucket = parent.buckets[i];
   // Enough finer buckets for kTargetPerBucket events each if they were spread evenly; a crowded
   // finer bucket is split again, up to kMaxRungs.
-  const std::size_t wanted = std::max<std::size_t>(2, bucket.size() / kTargetPerBucket);
+  const std::size_t wanted = std::max<std::size_t>(2, bucket.size / kTargetPerBucket);
   const unsigned bits = std::min<unsigned>(parent.shift, std::bit_width(wanted - 1));
   Rung& child = rungs_[depth_];
   child.reset(parent.base + (std::uint64_t{i} << parent.shift), parent.shift - bits,
               std::size_t{1} << bits);
-  for (const PackedEvent& x : bucket) {
-    child.buckets[(x.time_key() - child.base) >> child.shift].push(x);
+  staging_.resize(bucket.size);
+  drain(bucket, staging_.data());
+  for (const PackedEvent& x : staging_) {
+    append(child.buckets[(x.time_key() - child.base) >> child.shift], x);
   }
-  release_or_clear(bucket);
   ++depth_;
 }
 
 void EventQueue::rebuild_from_far() {
-  const std::size_t m = far_.size();
+  const std::size_t m = far_.size;
+  assert(m > 0);
+  if (m <= kMinRungEvents) {
+    std::array<PackedEvent, kMinRungEvents> events;
+    drain(far_, events.data());
+    front_.assign(events.data(), events.data() + m);
+    front_last_ = 0;
+    for (std::size_t i = 0; i < m; ++i) front_last_ = std::max(front_last_, events[i].time_key());
+    return;
+  }
+
+  // One pass for the extremes and an evenly spaced sample of the times.
+  std::array<std::uint64_t, kSampleSize> sample;
+  const std::size_t samples = std::min(m, kSampleSize);
   std::uint64_t min_key = kLastTimeKey;
   std::uint64_t max_key = 0;
-  for (const PackedEvent& x : far_) {
-    min_key = std::min(min_key, x.time_key());
-    max_key = std::max(max_key, x.time_key());
+  {
+    std::size_t k = 0;
+    std::size_t taken = 0;
+    std::size_t next_sample = 0;
+    std::uint32_t c = far_.head;
+    for (std::size_t remaining = m; remaining > 0; c = next_chunk_[c]) {
+      const std::size_t n = std::min<std::size_t>(remaining, kChunkEvents);
+      for (std::size_t j = 0; j < n; ++j, ++k) {
+        const std::uint64_t t = chunks_[c].events[j].time_key();
+        min_key = std::min(min_key, t);
+        max_key = std::max(max_key, t);
+        if (k == next_sample && taken < samples) {
+          sample[taken++] = t;
+          next_sample = taken * m / samples;
+        }
+      }
+      remaining -= n;
+    }
   }
-  if (m <= kMinRungEvents || min_key == max_key) {
-    // Few events, or all at one time: they all go to the front.
-    front_.assign(far_.data(), far_.data() + m);
-    far_.clear();
+  if (min_key == max_key) {
+    // All at one time: they all go to the front.
+    staging_.resize(m);
+    drain(far_, staging_.data());
+    front_.assign(staging_.data(), staging_.data() + m);
     front_last_ = max_key;
     return;
   }
 
-  // The bucket width: from how densely far's earliest events are packed, estimated on an evenly
-  // spaced sample, since the buckets near the front are the ones consumed soonest; the coarser
-  // spread of later events is refined by splitting when their turn comes.
-  std::array<std::uint64_t, kSampleSize> sample{};
-  const std::size_t samples = std::min(m, kSampleSize);
-  for (std::size_t i = 0; i < samples; ++i) sample[i] = far_[i * m / samples].time_key();
-  std::sort(sample.begin(), sample.begin() + samples);
+  // The bucket width: from how densely far's earliest events are packed, estimated on the
+  // sample, since the buckets near the front are the ones consumed soonest; the coarser spread of
+  // later events is refined by splitting when their turn comes.
   std::uint64_t span = 0;
   std::uint64_t events_in_span = 0;
+  // The sample's 1/8 quantile, or a higher one when many events share the minimum time.
   for (std::size_t j = samples / 8; j < samples; j = 2 * j + 1) {
+    std::nth_element(sample.begin(), sample.begin() + j, sample.begin() + samples);
     span = sample[j] - min_key;
     events_in_span = (j + 1) * m / samples;
     if (span > 0) break;
@@ -189,36 +272,41 @@ void EventQueue::rebuild_from_far() {
     events_in_span = m;
   }
   const std::uint64_t wanted = std::max<std::uint64_t>(1, events_in_span / kTargetPerBucket);
-  const auto shift = static_cast<unsigned>(std::bit_width(span / wanted));
+  // 2^shift > span / wanted; at most 63, so that shifting a 64-bit key by it is defined.
+  const auto shift =
+      static_cast<unsigned>(std::min<std::uint64_t>(63, std::bit_width(span / wanted)));
   // As many buckets as reach the last event, but no more than a few per event in `far`.
   const std::uint64_t reach = ((max_key - min_key) >> shift) + 1;
-  const auto count = static_cast<std::size_t>(
-      std::min<std::uint64_t>(reach, 2 * (m / kTargetPerBucket) + 16));
+  const auto count =
+      static_cast<std::size_t>(std::min<std::uint64_t>(reach, 4 * (m / kTargetPerBucket) + 16));
 
   Rung& rung = rungs_[0];
   rung.reset(min_key, shift, count);
   depth_ = 1;
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < m; ++i) {
-    const PackedEvent& x = far_[i];
+  consume(far_, [&](const PackedEvent& x) {
     const std::uint64_t index = (x.time_key() - rung.base) >> rung.shift;
-    if (index < count) {
-      rung.buckets[index].push(x);
-    } else {
-      far_[kept++] = x;
-    }
-  }
-  far_.resize(kept);
+    append(index < count ? rung.buckets[index] : far_, x);
+  });
 }
 
 void EventQueue::clear() {
   front_.clear();
   for (Rung& rung : rungs_) {
-    for (Bucket& bucket : rung.buckets) bucket.clear();
+    for (Bucket& bucket : rung.buckets) {
+      if (bucket.size > 0) {
+        next_chunk_[bucket.tail] = free_chunk_;
+        free_chunk_ = bucket.head;
+        bucket = Bucket{};
+      }
+    }
     rung.next = rung.count;
   }
+  if (far_.size > 0) {
+    next_chunk_[far_.tail] = free_chunk_;
+    free_chunk_ = far_.head;
+    far_ = Bucket{};
+  }
   depth_ = 0;
-  far_.clear();
   size_ = 0;
 }
 

@@ -8,29 +8,31 @@
 // sim/kernel/event_heap.h; both are checked in every build).
 //
 // Structure: a calendar with nested rungs (after Tang, Goh and Thng's ladder queue, ACM TOMACS
-// 2005), whose last level is a small heap instead of a sorted list:
+// 2005):
 //   front  exactly the events with time <= front_last_ (one bucket's worth), as a sorted run
 //          popped from its head while short, and as an EventHeap when it grows long;
 //   rungs  up to kMaxRungs windows of unsorted buckets of equal power-of-two width; each rung
 //          covers the times between the next finer rung (or the front) and the coarser one;
-//   far    an unsorted vector of every event later than the coarsest rung.
+//   far    an unsorted bucket of every event later than the coarsest rung.
 // push() appends to one bucket or to `far` in O(1) (or inserts into the short front). When the
 // front empties, the finest rung's next non-empty bucket is sorted into it, or, if that bucket is
 // crowded, split into a finer rung first. When every rung is used up, a new coarsest rung is
-// built from `far`: its bucket width comes from the density of far's earliest events (estimated
-// from an evenly spaced sample) so that buckets hold about kTargetPerBucket events, and it
-// extends over the rest of `far` up to a bucket count proportional to |far|; events beyond it stay
-// in `far`. Bucket widths are powers of two so that locating a bucket is a subtract and a shift.
+// built from `far`: its bucket width comes from how densely far's earliest events are packed
+// (estimated from an evenly spaced sample), so that buckets hold about kTargetPerBucket events,
+// and it reaches over at least far's earliest eighth and at most a bucket count proportional to
+// |far|; later events stay in `far`. Every rebuild thus moves a constant fraction of what it
+// scans, so each event is scanned O(1) times amortized. Bucket widths are powers of two, so
+// locating a bucket is a subtract and a shift. All buckets, `far` included, keep their events in
+// fixed-size chunks from one pool: the steady state allocates nothing, and memory follows the
+// peak number of pending events (about 64 bytes per event at 10^6), whichever level holds them.
 //
 // A distribution the rungs fit badly only makes the front long, and a long front is a heap, so the
-// worst case is O(log n) per operation. Memory is O(pending events): drained buckets that grew past
-// kKeepBucketCapacity release their memory. Not thread-safe. Copyable and movable.
+// worst case is O(log n) per operation. Not thread-safe. Copyable and movable.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "sim/kernel/event.h"
@@ -60,11 +62,11 @@ class EventQueue {
       Rung& rung = rungs_[r];
       if (t <= rung.last) {
         // t > front_last_ (or the finer rung's last), so the index is a live bucket.
-        rung.buckets[(t - rung.base) >> rung.shift].push(x);
+        append(rung.buckets[(t - rung.base) >> rung.shift], x);
         return;
       }
     }
-    far_.push_back(x);
+    append(far_, x);
   }
 
   bool empty() const { return size_ == 0; }
@@ -82,76 +84,37 @@ class EventQueue {
     return x.unpack();
   }
 
-  // Makes room for `n` pending events in `far`, where a burst of pushes lands.
-  void reserve(std::size_t n) { far_.reserve(n); }
+  // Makes room for about `n` pending events, so that a run of that size allocates nothing.
+  void reserve(std::size_t n);
 
-  // Removes every event.
+  // Removes every event; keeps the memory for reuse.
   void clear();
 
  private:
-  // Events per bucket that a rung aims at: small enough that the front heap stays within a few
-  // cache lines, large enough that few buckets are empty.
+  // Events per bucket that a rung aims at: few enough that sorting a bucket is cheap, enough that
+  // few buckets are empty.
   static constexpr std::size_t kTargetPerBucket = 6;
-  // A bucket with more events than this is split into a finer rung rather than heapified.
+  // A bucket with more events than this is split into a finer rung rather than sorted.
   static constexpr std::size_t kSplitThreshold = 64;
   static constexpr std::size_t kMaxRungs = 8;
-  // `far` with at most this many events goes straight to the front heap.
+  // `far` with at most this many events goes straight to the front.
   static constexpr std::size_t kMinRungEvents = 32;
-  // A drained bucket whose capacity exceeds this releases its memory.
-  static constexpr std::size_t kKeepBucketCapacity = 32;
-
-  // An unsorted run of events: a minimal vector whose append stays inline.
-  class Bucket {
-   public:
-    Bucket() = default;
-    Bucket(const Bucket& other) { *this = other; }
-    Bucket& operator=(const Bucket& other);
-    Bucket(Bucket&&) noexcept = default;
-    Bucket& operator=(Bucket&&) noexcept = default;
-    ~Bucket() = default;
-
-    void push(const PackedEvent& x) {
-      if (size_ == capacity_) [[unlikely]] grow();
-      data_[size_++] = x;
-    }
-    bool empty() const { return size_ == 0; }
-    std::size_t size() const { return size_; }
-    std::size_t capacity() const { return capacity_; }
-    const PackedEvent* begin() const { return data_.get(); }
-    const PackedEvent* end() const { return data_.get() + size_; }
-    void clear() { size_ = 0; }
-    void release() {
-      data_.reset();
-      size_ = 0;
-      capacity_ = 0;
-    }
-
-   private:
-    void grow();
-    std::unique_ptr<PackedEvent[]> data_;
-    std::uint32_t size_ = 0;
-    std::uint32_t capacity_ = 0;
-  };
-
-  struct Rung {
-    std::uint64_t base = 0;  // time key where bucket 0 starts
-    std::uint64_t last = 0;  // last time key the rung covers, saturated at the largest key
-    unsigned shift = 0;      // log2 of the bucket width
-    std::size_t next = 0;    // buckets below this are used up (empty)
-    std::size_t count = 0;   // buckets in use; `buckets` may hold more, kept for reuse
-    std::vector<Bucket> buckets;
-
-    // The last time key bucket `i` covers, saturated at the largest key.
-    std::uint64_t bucket_last(std::size_t i) const;
-    // Prepares `n` empty buckets of width 2^shift from `base`.
-    void reset(std::uint64_t base_key, unsigned width_shift, std::size_t n);
-  };
+  // Events per storage chunk (a power of two).
+  static constexpr std::uint32_t kChunkEvents = 4;
+  static constexpr std::uint32_t kNoChunk = 0xFFFF'FFFFu;
 
   // The events up to front_last_: a sorted run while short (pop is a read), a heap when long
   // (push stays O(log n) even when a whole burst of equal-time events is here).
   class Front {
    public:
-    bool empty() const { return heap_mode_ ? heap_.empty() : head_ == run_.size(); }
+    // Longest sorted run; beyond it the front is a heap.
+    static constexpr std::size_t kMaxRun = 64;
+    // Runs up to this long are sorted by counting ranks, longer ones by insertion.
+    static constexpr std::size_t kRankSortMax = 20;
+    // Heap capacity kept once the front is back to short runs.
+    static constexpr std::size_t kKeepHeapEvents = 4096;
+
+    bool empty() const { return heap_mode_ ? heap_.empty() : head_ == end_; }
     // REQUIRES: !empty().
     const PackedEvent& top() const { return heap_mode_ ? heap_.top() : run_[head_]; }
     PackedEvent pop() { return heap_mode_ ? heap_.pop() : run_[head_++]; }
@@ -167,15 +130,66 @@ class EventQueue {
     void clear();
 
    private:
-    // Longest sorted run; beyond it the front is a heap.
-    static constexpr std::size_t kMaxRun = 64;
     void insert(const PackedEvent& x);
 
-    std::vector<PackedEvent> run_;  // ascending by key; run_[head_..] are pending
+    std::array<PackedEvent, kMaxRun> run_{};  // ascending by key; run_[head_, end_) are pending
     std::size_t head_ = 0;
+    std::size_t end_ = 0;
     EventHeap heap_;
     bool heap_mode_ = false;
   };
+
+  struct Chunk {
+    PackedEvent events[kChunkEvents];
+  };
+
+  // An unsorted set of events: a chain of chunks, all full but the last (`tail`).
+  struct Bucket {
+    std::uint32_t head = kNoChunk;
+    std::uint32_t tail = kNoChunk;
+    std::uint32_t size = 0;
+  };
+
+  struct Rung {
+    std::uint64_t base = 0;  // time key where bucket 0 starts
+    std::uint64_t last = 0;  // last time key the rung covers, saturated at the largest key
+    unsigned shift = 0;      // log2 of the bucket width
+    std::size_t next = 0;    // buckets below this are used up (empty)
+    std::size_t count = 0;   // buckets in use; `buckets` may hold more, kept for reuse
+    std::vector<Bucket> buckets;
+
+    // The last time key bucket `i` covers, saturated at the largest key.
+    std::uint64_t bucket_last(std::size_t i) const;
+    // Prepares `n` buckets of width 2^shift from `base`. REQUIRES: every bucket empty.
+    void reset(std::uint64_t base_key, unsigned width_shift, std::size_t n);
+  };
+
+  void append(Bucket& b, const PackedEvent& x) {
+    const std::uint32_t slot = b.size & (kChunkEvents - 1);
+    if (slot == 0) {
+      if (free_chunk_ == kNoChunk) grow_chunk_pool(chunks_.size() + chunks_.size() / 2 + 64);
+      const std::uint32_t c = free_chunk_;
+      free_chunk_ = next_chunk_[c];
+      next_chunk_[c] = kNoChunk;
+      if (b.size == 0) {
+        b.head = c;
+      } else {
+        next_chunk_[b.tail] = c;
+      }
+      b.tail = c;
+    }
+    chunks_[b.tail].events[slot] = x;
+    ++b.size;
+  }
+  // Grows the pool to `n` chunks (if smaller), adding the new ones to the free list.
+  void grow_chunk_pool(std::size_t n);
+  // Copies `b`'s events to `out` (room for b.size events), returns its chunks to the pool and
+  // empties `b`.
+  void drain(Bucket& b, PackedEvent* out);
+  // Calls f(event) for each event of `b` and empties `b`, returning each chunk to the pool before
+  // visiting its events, so `f` may append to any bucket, `b` included.
+  template <class F>
+  void consume(Bucket& b, F f);
 
   // Moves the next events into the (empty) front. REQUIRES: front_ empty, size_ > 0.
   void refill_front();
@@ -184,18 +198,22 @@ class EventQueue {
   void rebuild_from_far();
   // Replaces bucket `i` of the finest rung by a finer rung holding its events.
   void split_bucket(std::size_t i);
-  void release_or_clear(Bucket& bucket);
 
   // Invariants (on time keys, PackedEvent::time_key()):
   //  * front_ holds exactly the events <= front_last_, and is empty only when the queue is;
   //  * rungs_[r] for r < depth_ holds the events in (L, rungs_[r].last], where L is
   //    rungs_[r + 1].last, or front_last_ for the finest rung; its buckets below `next` are empty,
-  //    and L is the last key of bucket next - 1 (or base - 1 when next == 0);
-  //  * far_ holds the events later than rungs_[0].last (all of them when depth_ == 0).
+  //    and L is the last key of bucket next - 1 (or below base when next == 0);
+  //  * far_ holds the events later than rungs_[0].last (all of them when depth_ == 0);
+  //  * every chunk is either in exactly one bucket's chain or in the free list.
   Front front_;
   std::array<Rung, kMaxRungs> rungs_;
   std::size_t depth_ = 0;  // rungs in use, coarsest first
-  std::vector<PackedEvent> far_;
+  Bucket far_;
+  std::vector<Chunk> chunks_;
+  std::vector<std::uint32_t> next_chunk_;  // chain links, parallel to chunks_
+  std::uint32_t free_chunk_ = kNoChunk;    // head of the free list
+  std::vector<PackedEvent> staging_;       // a drained bucket too long for the stack
   std::uint64_t front_last_ = 0;
   std::size_t size_ = 0;
 };

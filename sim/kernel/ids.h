@@ -9,10 +9,10 @@
 
 namespace hlsim {
 
-using NodeId = std::uint32_t;      // a logical process: validator or client
-using ClientId = std::uint32_t;    // index of a workload client, 0..c-1
-using TimerId = std::uint64_t;     // unique per node for the run; never reused
-using Height = std::uint64_t;      // block height; the genesis block has height 0
+using NodeId = std::uint32_t;    // a logical process: validator or client
+using ClientId = std::uint32_t;  // index of a workload client, 0..c-1
+using TimerId = std::uint64_t;   // unique per node for the run; never reused
+using Height = std::uint64_t;    // block height; the genesis block has height 0
 
 inline constexpr NodeId kNoNode = 0xFFFF'FFFFu;
 

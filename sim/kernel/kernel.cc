@@ -28,7 +28,8 @@ EventKind Kernel::register_handler(EventHandler* handler) {
 }
 
 void Kernel::schedule(TimeNs at, NodeId node, EventKind kind, std::uint64_t arg) {
-  if (at < now_ns_) [[unlikely]] schedule_misuse("event in the past", at, now_ns_, kind);
+  if (at < now_ns_) [[unlikely]]
+    schedule_misuse("event in the past", at, now_ns_, kind);
   if (kind >= handlers_.size()) [[unlikely]] {
     schedule_misuse("unregistered event kind", at, now_ns_, kind);
   }

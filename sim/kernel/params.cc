@@ -10,10 +10,14 @@ namespace hlsim {
 
 const char* to_string(ParamType t) {
   switch (t) {
-    case ParamType::kInt: return "integer";
-    case ParamType::kDouble: return "number";
-    case ParamType::kBool: return "boolean";
-    case ParamType::kString: return "string";
+    case ParamType::kInt:
+      return "integer";
+    case ParamType::kDouble:
+      return "number";
+    case ParamType::kBool:
+      return "boolean";
+    case ParamType::kString:
+      return "string";
   }
   return "?";
 }
@@ -89,7 +93,8 @@ std::string format_number(double v) {
 std::string bound_text(const ParamSpec& spec) {
   const bool has_min = std::isfinite(spec.min);
   const bool has_max = std::isfinite(spec.max);
-  if (has_min && has_max) return " in [" + format_number(spec.min) + ", " + format_number(spec.max) + "]";
+  if (has_min && has_max)
+    return " in [" + format_number(spec.min) + ", " + format_number(spec.max) + "]";
   if (has_min) return " >= " + format_number(spec.min);
   if (has_max) return " <= " + format_number(spec.max);
   return "";
@@ -147,7 +152,8 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
       best = c;
     }
   }
-  if (best.empty() || best_distance > 3 || best_distance * 2 > std::max<std::size_t>(word.size(), 2)) {
+  if (best.empty() || best_distance > 3 ||
+      best_distance * 2 > std::max<std::size_t>(word.size(), 2)) {
     return "";
   }
   return best;

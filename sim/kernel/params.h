@@ -22,11 +22,11 @@ enum class ParamType { kInt, kDouble, kBool, kString };
 const char* to_string(ParamType t);
 
 struct ParamSpec {
-  std::string name;            // snake_case, with the unit as suffix where it has one (timeout_ms)
+  std::string name;  // snake_case, with the unit as suffix where it has one (timeout_ms)
   ParamType type = ParamType::kDouble;
-  std::string default_value;   // canonical text
-  std::string unit;            // "ms", "tx", "bytes", "" for none
-  std::string help;            // one line
+  std::string default_value;                              // canonical text
+  std::string unit;                                       // "ms", "tx", "bytes", "" for none
+  std::string help;                                       // one line
   double min = -std::numeric_limits<double>::infinity();  // inclusive bounds for numbers
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> choices;  // allowed values for strings; empty means any

@@ -21,12 +21,12 @@ constexpr std::uint64_t splitmix64(std::uint64_t& state) {
 
 // Domains of independent streams derived from one run seed.
 enum class RngDomain : std::uint64_t {
-  kNode = 1,        // a validator's protocol stream (election jitter, ...)
-  kClient = 2,      // a workload client's arrivals and payloads
-  kNetwork = 3,     // a sender's link jitter and loss draws
-  kWorkload = 4,    // workload-wide setup (patient population, ...)
-  kKeys = 5,        // key derivation
-  kScenario = 6,    // scenario-level randomisation (fuzzing)
+  kNode = 1,      // a validator's protocol stream (election jitter, ...)
+  kClient = 2,    // a workload client's arrivals and payloads
+  kNetwork = 3,   // a sender's link jitter and loss draws
+  kWorkload = 4,  // workload-wide setup (patient population, ...)
+  kKeys = 5,      // key derivation
+  kScenario = 6,  // scenario-level randomisation (fuzzing)
 };
 
 class Rng {
@@ -82,7 +82,8 @@ class Rng {
   constexpr bool bernoulli(double p) { return next_double() < p; }
 
  private:
-  // A compiler extension (GCC, Clang); __extension__ keeps -Wpedantic quiet about it.
+  // 128-bit integers are a compiler extension, not ISO C++; __extension__ marks the use as
+  // deliberate (and keeps pedantic warnings quiet).
   __extension__ typedef unsigned __int128 U128;
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4] = {0, 0, 0, 0};

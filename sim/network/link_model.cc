@@ -58,11 +58,11 @@ Result<Network> Network::create(Topology topology, NetworkParams params) {
     return Error{"network.jitter: expected a finite constant in ns, got " +
                  format_double(params.jitter.value())};
   }
-  return Network(std::move(topology), std::move(params));
+  return Network(std::move(topology), params);
 }
 
 Network::Network(Topology topology, NetworkParams params)
-    : topology_(std::move(topology)), params_(std::move(params)) {
+    : topology_(std::move(topology)), params_(params) {
   jitter_is_constant_ = params_.jitter.kind() == Distribution::Kind::kConstant;
   if (jitter_is_constant_) constant_jitter_ns_ = jitter_to_ns(params_.jitter.value());
   const std::size_t n = topology_.size();

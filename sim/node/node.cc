@@ -40,7 +40,7 @@ void Node::crash(TimeNs now_ns) {
 void Node::restart(TimeNs now_ns) {
   crashed_ = false;
   ++incarnation_;  // timers armed before the crash no longer fire
-  timers_ = TimerTable();
+  timers_.clear();  // ids keep increasing, so a stale id can never name a new timer
   cpu_.reset(now_ns);
 }
 
@@ -156,6 +156,11 @@ std::optional<BlockRef> Node::decode_block(ByteView encoded) {
   // verifies the proposer's signature.
   charge(profile().hash_cost_ns(encoded.size()) + merkle_cost_ns(block->txs.size()) +
          profile().verify_cost_ns());
+  // Only a member may propose: the signer must be the validator the header names.
+  const NodeId proposer = block->header.proposer;
+  if (proposer >= cluster_size_ || block->header.proposer_key != public_key_of(proposer)) {
+    return std::nullopt;
+  }
   if (check_block(*block, shared_->verify_cache) != BlockCheck::kOk) return std::nullopt;
   return std::make_shared<const Block>(std::move(*block));
 }

@@ -4,18 +4,23 @@ namespace hlsim {
 
 const char* to_string(TxStatus s) {
   switch (s) {
-    case TxStatus::kPending: return "pending";
-    case TxStatus::kCommitted: return "committed";
-    case TxStatus::kDenied: return "denied";
-    case TxStatus::kInvalid: return "invalid";
-    case TxStatus::kRejected: return "rejected";
-    case TxStatus::kLost: return "lost";
+    case TxStatus::kPending:
+      return "pending";
+    case TxStatus::kCommitted:
+      return "committed";
+    case TxStatus::kDenied:
+      return "denied";
+    case TxStatus::kInvalid:
+      return "invalid";
+    case TxStatus::kRejected:
+      return "rejected";
+    case TxStatus::kLost:
+      return "lost";
   }
   return "?";
 }
 
-Metrics::Metrics(std::uint32_t validators, std::vector<std::string> kind_names)
-    : validators_(validators), kind_names_(std::move(kind_names)) {}
+Metrics::Metrics(std::vector<std::string> kind_names) : kind_names_(std::move(kind_names)) {}
 
 std::uint32_t Metrics::on_submit(const Transaction& tx, NodeId gateway, TimeNs now_ns) {
   const auto index = static_cast<std::uint32_t>(txs_.size());
@@ -91,9 +96,15 @@ void Metrics::on_commit(NodeId node, const Block& block, const std::vector<TxOut
       r.first_commit_ns = now_ns;
       r.height = h;
       switch (outcomes[i]) {
-        case TxOutcome::kApplied: r.status = TxStatus::kCommitted; break;
-        case TxOutcome::kDenied: r.status = TxStatus::kDenied; break;
-        case TxOutcome::kInvalid: r.status = TxStatus::kInvalid; break;
+        case TxOutcome::kApplied:
+          r.status = TxStatus::kCommitted;
+          break;
+        case TxOutcome::kDenied:
+          r.status = TxStatus::kDenied;
+          break;
+        case TxOutcome::kInvalid:
+          r.status = TxStatus::kInvalid;
+          break;
       }
     }
     if (node == r.gateway && r.gateway_commit_ns < 0) r.gateway_commit_ns = now_ns;

@@ -64,7 +64,7 @@ struct LeaderRecord {
 
 class Metrics {
  public:
-  Metrics(std::uint32_t validators, std::vector<std::string> kind_names);
+  explicit Metrics(std::vector<std::string> kind_names);
 
   // Returns the transaction's record index.
   std::uint32_t on_submit(const Transaction& tx, NodeId gateway, TimeNs now_ns);
@@ -82,7 +82,6 @@ class Metrics {
   const std::vector<std::string>& kind_names() const { return kind_names_; }
 
  private:
-  std::uint32_t validators_;
   std::vector<std::string> kind_names_;
   std::vector<TxRecord> txs_;
   std::unordered_map<Hash256, std::uint32_t, Hash256Hasher> index_;

@@ -175,6 +175,12 @@ H5::DSetCreatPropList no_times() {
   return p;
 }
 
+H5::CompType packed(const H5::CompType& type) {
+  H5::CompType p(type);
+  p.pack();
+  return p;
+}
+
 template <class Row>
 void write_table(H5::Group& g, const char* name, const H5::CompType& type,
                  const std::vector<Row>& rows) {
@@ -182,9 +188,7 @@ void write_table(H5::Group& g, const char* name, const H5::CompType& type,
   H5::DataSpace space(1, dims);
   // Stored packed: the struct's padding bytes (whose contents are unspecified) never reach the
   // file, so identical runs give identical bytes.
-  H5::CompType file_type(type);
-  file_type.pack();
-  H5::DataSet ds = g.createDataSet(name, file_type, space, no_times());
+  H5::DataSet ds = g.createDataSet(name, packed(type), space, no_times());
   if (!rows.empty()) ds.write(rows.data(), type);
 }
 

@@ -35,7 +35,8 @@ Result<std::unique_ptr<Simulation>> Simulation::create(const Scenario& sc) {
   np.jitter = sc.network.jitter_ns;
   auto network = Network::create(std::move(topology.value()), np);
   if (!network.ok()) return Error{"network: " + network.error().message};
-  auto client_link = AccessLink::create(sc.network.client_latency_ns, sc.network.client_bandwidth_bps);
+  auto client_link =
+      AccessLink::create(sc.network.client_latency_ns, sc.network.client_bandwidth_bps);
   if (!client_link.ok()) return Error{"network: " + client_link.error().message};
 
   WorkloadSetup setup{sc.seed, sc.workload.clients, sc.consensus.nodes};
@@ -55,7 +56,7 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
       workload_(std::move(workload)),
       network_(std::move(network)),
       shared_(std::make_unique<NodeShared>()),
-      metrics_(sc.consensus.nodes, workload_->kind_names()) {
+      metrics_(workload_->kind_names()) {
   const std::uint32_t n = sc.consensus.nodes;
   shared_->profile = sc.node.profile;
 
@@ -85,8 +86,7 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   for (ClientId c = 0; c < sc.workload.clients; ++c) {
     clients_.push_back(ClientState{Rng::stream(sc.seed, RngDomain::kClient, c),
                                    SigningKey::derive(sc.seed, "client-" + std::to_string(c)),
-                                   client_link,
-                                   static_cast<NodeId>(c % n), 0});
+                                   client_link, static_cast<NodeId>(c % n), 0});
   }
   end_ns_ = sc.duration_ns + sc.drain_ns;
   forged_fraction_ = sc.workload.forged_fraction;

@@ -34,9 +34,9 @@ struct RunProgress {
 };
 
 struct RunOutcome {
-  bool complete = false;      // ran to the scenario's end
-  std::string stop_reason;    // why not, when !complete ("interrupted", a safety violation, ...)
-  TimeNs end_ns = 0;          // simulated time reached
+  bool complete = false;    // ran to the scenario's end
+  std::string stop_reason;  // why not, when !complete ("interrupted", a safety violation, ...)
+  TimeNs end_ns = 0;        // simulated time reached
   std::uint64_t events = 0;
 };
 

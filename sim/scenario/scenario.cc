@@ -22,18 +22,31 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 ParamSpec num(std::string name, std::string def, std::string unit, std::string help,
               double min = -kInf, double max = kInf) {
-  return ParamSpec{std::move(name), ParamType::kDouble, std::move(def), std::move(unit),
-                   std::move(help), min, max, {}};
+  return ParamSpec{std::move(name),
+                   ParamType::kDouble,
+                   std::move(def),
+                   std::move(unit),
+                   std::move(help),
+                   min,
+                   max,
+                   {}};
 }
 ParamSpec integer(std::string name, std::string def, std::string unit, std::string help,
                   double min = -kInf, double max = kInf) {
-  return ParamSpec{std::move(name), ParamType::kInt, std::move(def), std::move(unit),
-                   std::move(help), min, max, {}};
+  return ParamSpec{std::move(name),
+                   ParamType::kInt,
+                   std::move(def),
+                   std::move(unit),
+                   std::move(help),
+                   min,
+                   max,
+                   {}};
 }
 ParamSpec text(std::string name, std::string def, std::string help,
                std::vector<std::string> choices = {}) {
-  return ParamSpec{std::move(name), ParamType::kString, std::move(def), "", std::move(help),
-                   -kInf, kInf, std::move(choices)};
+  return ParamSpec{
+      std::move(name),   ParamType::kString, std::move(def), "", std::move(help), -kInf, kInf,
+      std::move(choices)};
 }
 
 std::vector<std::string> protocol_names() {
@@ -61,33 +74,32 @@ std::vector<ParamSpec> consensus_specs() {
           integer("nodes", "4", "nodes", "number of validator nodes", 1, 10000)};
 }
 std::vector<ParamSpec> workload_specs() {
-  return {text("kind", "ehr", "workload (see `hlsim list`)", workload_names()),
-          integer("clients", "10", "clients", "client organisations submitting transactions", 1,
-                  1e6),
-          num("rate_tps", "100", "tx/s", "total offered rate over all clients (Poisson arrivals)",
-              0, 1e7),
-          num("forged_fraction", "0", "fraction",
-              "share of transactions sent with a corrupted signature (attack injection); the "
-              "gateway must reject every one",
-              0, 1)};
+  return {
+      text("kind", "ehr", "workload (see `hlsim list`)", workload_names()),
+      integer("clients", "10", "clients", "client organisations submitting transactions", 1, 1e6),
+      num("rate_tps", "100", "tx/s", "total offered rate over all clients (Poisson arrivals)", 0,
+          1e7),
+      num("forged_fraction", "0", "fraction",
+          "share of transactions sent with a corrupted signature (attack injection); the "
+          "gateway must reject every one",
+          0, 1)};
 }
 std::vector<ParamSpec> network_specs() {
-  return {text("topology", "full_mesh", "validator topology",
-               {"full_mesh", "star", "regions", "csv"}),
-          num("latency_ms", "2", "ms",
-              "one-way link latency (full_mesh), hub link (star), within a region (regions)", 0,
-              1e6),
-          num("inter_latency_ms", "20", "ms", "regions: one-way latency between regions", 0, 1e6),
-          integer("regions", "2", "regions", "regions: number of regions (node i in i % regions)", 1,
-                  1e4),
-          num("bandwidth_mbps", "1000", "Mbit/s", "link bandwidth", 1e-6, 1e9),
-          num("inter_bandwidth_mbps", "1000", "Mbit/s", "regions: bandwidth between regions", 1e-6,
-              1e9),
-          num("loss", "0", "probability", "per-link message loss probability", 0, 0.999),
-          text("csv", "", "topology csv: edge list file (src,dst,latency_ms,bandwidth_mbps[,loss])"),
-          num("client_latency_ms", "5", "ms", "one-way latency of a client's access link", 0, 1e6),
-          num("client_bandwidth_mbps", "100", "Mbit/s", "bandwidth of a client's access link", 1e-6,
-              1e9)};
+  return {
+      text("topology", "full_mesh", "validator topology", {"full_mesh", "star", "regions", "csv"}),
+      num("latency_ms", "2", "ms",
+          "one-way link latency (full_mesh), hub link (star), within a region (regions)", 0, 1e6),
+      num("inter_latency_ms", "20", "ms", "regions: one-way latency between regions", 0, 1e6),
+      integer("regions", "2", "regions", "regions: number of regions (node i in i % regions)", 1,
+              1e4),
+      num("bandwidth_mbps", "1000", "Mbit/s", "link bandwidth", 1e-6, 1e9),
+      num("inter_bandwidth_mbps", "1000", "Mbit/s", "regions: bandwidth between regions", 1e-6,
+          1e9),
+      num("loss", "0", "probability", "per-link message loss probability", 0, 0.999),
+      text("csv", "", "topology csv: edge list file (src,dst,latency_ms,bandwidth_mbps[,loss])"),
+      num("client_latency_ms", "5", "ms", "one-way latency of a client's access link", 0, 1e6),
+      num("client_bandwidth_mbps", "100", "Mbit/s", "bandwidth of a client's access link", 1e-6,
+          1e9)};
 }
 std::vector<ParamSpec> node_specs() {
   return {integer("cores", "4", "cores", "CPU cores per validator", 1, 1024),
@@ -96,7 +108,7 @@ std::vector<ParamSpec> node_specs() {
 }
 
 struct Loader {
-  std::string source;   // file name for errors
+  std::string source;  // file name for errors
   std::string base_dir;
   std::string data_dir;
   std::map<std::string, int> lines;  // key path -> 1-based line
@@ -189,8 +201,9 @@ struct Loader {
     raw = std::move(flat.value());
     auto kind_it = raw.find("dist");
     if (kind_it == raw.end()) {
-      return error_at(path, path + ".dist: missing; expected one of constant, uniform, "
-                                   "exponential, normal, lognormal, pareto");
+      return error_at(path, path +
+                                ".dist: missing; expected one of constant, uniform, "
+                                "exponential, normal, lognormal, pareto");
     }
     const std::string kind = kind_it->second;
     raw.erase(kind_it);
@@ -210,9 +223,9 @@ struct Loader {
       } else if (in_ms) {
         d *= 1e6;
       } else if (name != "shape") {
-        return error_at(path + "." + k, path + "." + k +
-                                            ": time parameters of jitter are given in ms; write '" +
-                                            k + "_ms'");
+        return error_at(
+            path + "." + k,
+            path + "." + k + ": time parameters of jitter are given in ms; write '" + k + "_ms'");
       }
       params[name] = d;
     }
@@ -230,9 +243,9 @@ struct Loader {
     auto at = raw.find("at_s");
     double at_s = 0;
     if (at == raw.end() || !parse_double(at->second, at_s) || at_s < 0) {
-      return error_at(path, path + ".at_s: expected a time >= 0 in seconds" +
-                                (at == raw.end() ? std::string(", missing")
-                                                 : ", got '" + at->second + "'"));
+      return error_at(
+          path, path + ".at_s: expected a time >= 0 in seconds" +
+                    (at == raw.end() ? std::string(", missing") : ", got '" + at->second + "'"));
     }
     f.at_ns = s_to_ns(at_s);
     raw.erase("at_s");
@@ -241,9 +254,11 @@ struct Loader {
       for (const auto& [k, v] : raw) keys += (keys.empty() ? "" : ", ") + k;
       std::string hint;
       if (raw.size() == 1) hint = closest_match(raw.begin()->first, {"crash", "restart", "at_s"});
-      return error_at(path, path + ": expected exactly one action key 'crash' or 'restart' "
-                                   "besides at_s, got {" +
-                                keys + "}" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      return error_at(path, path +
+                                ": expected exactly one action key 'crash' or 'restart' "
+                                "besides at_s, got {" +
+                                keys + "}" +
+                                (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
     const auto& [action, target] = *raw.begin();
     f.kind = action == "crash" ? FaultKind::kCrash : FaultKind::kRestart;
@@ -266,8 +281,8 @@ struct Loader {
     Scenario sc;
     if (!root.IsMap()) return Error{source + ": expected a map of scenario keys at the top level"};
     std::map<std::string, YAML::Node> sections;
-    const std::vector<std::string> section_names = {"consensus", "workload", "network", "nodes",
-                                                    "faults", "output"};
+    const std::vector<std::string> section_names = {"consensus", "workload", "network",
+                                                    "nodes",     "faults",   "output"};
     auto top = flatten(root, "", section_names, &sections);
     if (!top.ok()) return top.error();
     for (const auto& name : section_names) {
@@ -287,8 +302,8 @@ struct Loader {
         std::vector<std::string> names;
         for (const auto& s : all) names.push_back(s.name);
         const std::string hint = closest_match(k, names);
-        return error_at(k, k + ": unknown key" +
-                               (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        return error_at(
+            k, k + ": unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
       }
       if (!v.ok()) return locate(v.error());
       sc.name = v->get_string("name");
@@ -377,8 +392,8 @@ struct Loader {
       }
       if (n.topology == "regions" && n.regions > sc.consensus.nodes) {
         return error_at("network.regions",
-                        "network.regions: " + std::to_string(n.regions) +
-                            " regions for " + std::to_string(sc.consensus.nodes) +
+                        "network.regions: " + std::to_string(n.regions) + " regions for " +
+                            std::to_string(sc.consensus.nodes) +
                             " nodes leaves a region empty; expected at most consensus.nodes");
       }
       if (nested.count("jitter")) {
@@ -443,8 +458,8 @@ struct Loader {
     {
       auto flat = flatten(sections["output"], "output", {}, nullptr);
       if (!flat.ok()) return flat.error();
-      auto v = ParamValues::parse({text("path", "results.h5", "results file (HDF5)")},
-                                  flat.value(), "output");
+      auto v = ParamValues::parse({text("path", "results.h5", "results file (HDF5)")}, flat.value(),
+                                  "output");
       if (!v.ok()) return locate(v.error());
       sc.output_path = v->get_string("path");
     }
@@ -473,7 +488,8 @@ Status apply_override(YAML::Node& root, const Override& o) {
     if (child.IsDefined() && !child.IsNull() && !child.IsMap()) {
       return Error{"--set " + o.key + ": '" + parts[i] + "' is not a map"};
     }
-    if (!child.IsDefined() || child.IsNull()) chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    if (!child.IsDefined() || child.IsNull())
+      chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
     chain.push_back(chain.back()[parts[i]]);
   }
   chain.back()[parts.back()] = value;
@@ -497,11 +513,12 @@ Result<Scenario> load_scenario_text(const std::string& yaml_text, const std::str
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
-    return Error{source_name + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " +
-                 e.msg};
+    return Error{source_name + ":" + std::to_string(e.mark.line + 1) +
+                 ": not valid YAML: " + e.msg};
   }
   if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  if (!root.IsMap()) return Error{source_name + ": expected a map of scenario keys at the top level"};
+  if (!root.IsMap())
+    return Error{source_name + ": expected a map of scenario keys at the top level"};
   for (const auto& o : overrides) {
     auto st = apply_override(root, o);
     if (!st.ok()) return st.error();

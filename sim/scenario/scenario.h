@@ -20,31 +20,31 @@
 namespace hlsim {
 
 struct NetworkConfig {
-  std::string topology = "full_mesh";     // full_mesh | star | regions | csv
-  TimeNs latency_ns = 2 * kNsPerMs;       // link latency (full_mesh), hub link (star), intra-region
+  std::string topology = "full_mesh";  // full_mesh | star | regions | csv
+  TimeNs latency_ns = 2 * kNsPerMs;    // link latency (full_mesh), hub link (star), intra-region
   TimeNs inter_latency_ns = 20 * kNsPerMs;  // regions: between regions
   std::uint32_t regions = 2;
   double bandwidth_bps = 1e9;
   double inter_bandwidth_bps = 1e9;
-  double loss = 0.0;                      // per-link loss probability
-  std::string csv_path;                   // topology: csv (resolved path)
+  double loss = 0.0;                                   // per-link loss probability
+  std::string csv_path;                                // topology: csv (resolved path)
   Distribution jitter_ns = Distribution::constant(0);  // extra delay per message, in ns
-  TimeNs client_latency_ns = 5 * kNsPerMs;  // client -> gateway access link
+  TimeNs client_latency_ns = 5 * kNsPerMs;             // client -> gateway access link
   double client_bandwidth_bps = 100e6;
 };
 
 struct ConsensusConfig {
   std::string protocol = "raft";
   std::uint32_t nodes = 4;
-  ParamValues params;                     // the protocol's own, validated against its registry entry
+  ParamValues params;  // the protocol's own, validated against its registry entry
 };
 
 struct WorkloadConfig {
   std::string kind = "ehr";
   std::uint32_t clients = 10;
-  double rate_tps = 100;                  // total offered rate (all clients), Poisson arrivals
-  double forged_fraction = 0;             // share of transactions sent with a broken signature
-  ParamValues params;                     // the workload's own
+  double rate_tps = 100;       // total offered rate (all clients), Poisson arrivals
+  double forged_fraction = 0;  // share of transactions sent with a broken signature
+  ParamValues params;          // the workload's own
 };
 
 struct NodeConfig {
@@ -68,15 +68,15 @@ struct Scenario {
   std::string name = "unnamed";
   std::string description;
   std::uint64_t seed = 1;
-  TimeNs duration_ns = 60 * kNsPerSec;    // clients submit during [0, duration)
-  TimeNs drain_ns = 5 * kNsPerSec;        // then the run continues this long for commits
+  TimeNs duration_ns = 60 * kNsPerSec;  // clients submit during [0, duration)
+  TimeNs drain_ns = 5 * kNsPerSec;      // then the run continues this long for commits
   ConsensusConfig consensus;
   WorkloadConfig workload;
   NetworkConfig network;
   NodeConfig node;
-  std::vector<FaultEvent> faults;         // sorted by time
+  std::vector<FaultEvent> faults;  // sorted by time
   std::string output_path = "results.h5";
-  std::string effective_yaml;             // the scenario after overrides, as loaded
+  std::string effective_yaml;  // the scenario after overrides, as loaded
 };
 
 // One `--set key.path=value` override; the value is parsed as YAML (so lists and maps work).

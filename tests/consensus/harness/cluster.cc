@@ -1,3 +1,4 @@
+// The hand-stepping test cluster; the contract is in cluster.h.
 #include "consensus/harness/cluster.h"
 
 #include <algorithm>
@@ -32,10 +33,10 @@ class Cluster::NodeCryptoImpl final : public NodeCrypto {
   }
   std::optional<BlockRef> decode_block(ByteView encoded) override {
     std::optional<Block> block = Block::decode(encoded);
-    const bool ok = block && check_block(*block) == BlockCheck::kOk &&
-                    block->header.proposer < cluster_.size() &&
-                    block->header.proposer_key ==
-                        cluster_.node_public_keys_[block->header.proposer];
+    const bool ok =
+        block && check_block(*block) == BlockCheck::kOk &&
+        block->header.proposer < cluster_.size() &&
+        block->header.proposer_key == cluster_.node_public_keys_[block->header.proposer];
     if (!ok) {
       ++cluster_.blocks_rejected_;
       return std::nullopt;
@@ -49,7 +50,7 @@ class Cluster::NodeCryptoImpl final : public NodeCrypto {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Context: buffers what a job emits until the job returns.
+// Context: holds the messages a job sends until the job returns.
 
 class Cluster::NodeContext final : public Context {
  public:
@@ -98,7 +99,9 @@ class Cluster::NodeContext final : public Context {
 
   NodeCrypto& crypto() override { return crypto_; }
   const Chain& ledger() const override { return *cluster_.chains_[self_]; }
-  void commit(const BlockRef& block) override { commits_.push_back(block); }
+  // As in the simulator's node, the chain grows at once (ledger() shows it for the rest of the
+  // job); observers see the commit with the job's time.
+  void commit(const BlockRef& block) override { cluster_.apply_commit(self_, block); }
   Rng& rng() override { return rng_; }
   void charge(TimeNs /*cpu_ns*/) override {}
   void note_leader(std::uint64_t epoch, NodeId leader) override {
@@ -106,7 +109,6 @@ class Cluster::NodeContext final : public Context {
   }
 
   std::vector<Envelope> take_outbox() { return std::exchange(outbox_, {}); }
-  std::vector<BlockRef> take_commits() { return std::exchange(commits_, {}); }
 
  private:
   Cluster& cluster_;
@@ -114,7 +116,6 @@ class Cluster::NodeContext final : public Context {
   Rng rng_;
   NodeCryptoImpl crypto_;
   std::vector<Envelope> outbox_;
-  std::vector<BlockRef> commits_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -152,10 +153,10 @@ void Cluster::start() {
 TxRef Cluster::make_tx(ClientId client, std::uint64_t nonce, std::size_t payload_bytes) {
   auto key_it = client_keys_.find(client);
   if (key_it == client_keys_.end()) {
-    key_it = client_keys_
-                 .emplace(client, SigningKey::derive(options_.seed,
-                                                     "client-" + std::to_string(client)))
-                 .first;
+    key_it =
+        client_keys_
+            .emplace(client, SigningKey::derive(options_.seed, "client-" + std::to_string(client)))
+            .first;
   }
   Transaction tx;
   tx.kind = 0;
@@ -194,12 +195,11 @@ void Cluster::inject(NodeId from, NodeId to, Message msg) {
 void Cluster::run_job(NodeId node, const std::function<void(Protocol&, Context&)>& job) {
   NodeContext& ctx = *contexts_[node];
   job(*protocols_[node], ctx);
-  for (const BlockRef& block : ctx.take_commits()) apply_commit(node, block);
   for (Envelope& env : ctx.take_outbox()) {
     env.deliver_ns = now_ + options_.latency_ns;
     if (options_.jitter_ns > 0) {
-      env.deliver_ns +=
-          static_cast<TimeNs>(network_rng_.next_below(static_cast<std::uint64_t>(options_.jitter_ns) + 1));
+      env.deliver_ns += static_cast<TimeNs>(
+          network_rng_.next_below(static_cast<std::uint64_t>(options_.jitter_ns) + 1));
     }
     ++sent_[env.msg.type];
     if (send_observer_) send_observer_(env);
@@ -431,8 +431,8 @@ std::string Cluster::divergence() const {
       const Height common = std::min(chains_[a]->height(), chains_[b]->height());
       for (Height h = 1; h <= common; ++h) {
         if (chains_[a]->at(h)->hash != chains_[b]->at(h)->hash) {
-          return "nodes " + std::to_string(a) + " and " + std::to_string(b) +
-                 " differ at height " + std::to_string(h);
+          return "nodes " + std::to_string(a) + " and " + std::to_string(b) + " differ at height " +
+                 std::to_string(h);
         }
       }
     }

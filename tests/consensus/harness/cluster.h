@@ -10,8 +10,9 @@
 //   * faults: a drop filter, partitions, isolate(), crash() (its timers vanish, messages to it are
 //     lost) and restart() (on_restart).
 // Each call into a protocol is one job, as in the simulator's cost model (consensus/context.h):
-// messages and commits a job emits take effect when it returns, now() is the job's start time,
-// and CPU cost is ignored (jobs take no time). Messages take a constant latency unless the
+// the messages a job sends leave when it returns, now() is the job's start time, and CPU cost is
+// ignored (jobs take no time). As in the simulator's node, commit() extends the node's chain at
+// once, so ledger() shows it for the rest of the job. Messages take a constant latency unless the
 // options add jitter and loss.
 //
 // NodeCrypto is real: node keys are SigningKey::derive(seed, "node-<i>"), blocks are sealed with
@@ -62,8 +63,7 @@ struct ClusterOptions {
 };
 
 // A protocol instance for validator `self` of `nodes`.
-using ProtocolFactory =
-    std::function<std::unique_ptr<Protocol>(NodeId self, std::uint32_t nodes)>;
+using ProtocolFactory = std::function<std::unique_ptr<Protocol>(NodeId self, std::uint32_t nodes)>;
 
 // A message in flight.
 struct Envelope {
@@ -206,10 +206,10 @@ class Cluster {
   };
   struct Event {
     EventKind kind = EventKind::kMessage;
-    Envelope envelope;          // kMessage
-    TimerId timer = 0;          // kTimer
-    std::uint64_t tag = 0;      // kTimer
-    TxRef tx;                   // kSubmit
+    Envelope envelope;      // kMessage
+    TimerId timer = 0;      // kTimer
+    std::uint64_t tag = 0;  // kTimer
+    TxRef tx;               // kSubmit
   };
 
   Key next_key(TimeNs time, NodeId node) { return Key{time, node, next_seq_++}; }

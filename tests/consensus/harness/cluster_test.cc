@@ -42,9 +42,8 @@ std::unique_ptr<Cluster> toy_cluster(std::vector<std::string>* log, std::uint32_
   ClusterOptions o;
   o.nodes = n;
   o.latency_ns = 2 * kNsPerMs;
-  return std::make_unique<Cluster>(o, [log](NodeId, std::uint32_t) {
-    return std::make_unique<Toy>(log);
-  });
+  return std::make_unique<Cluster>(
+      o, [log](NodeId, std::uint32_t) { return std::make_unique<Toy>(log); });
 }
 
 TEST(Harness, EventsRunInTimeThenNodeThenInsertionOrder) {

@@ -43,7 +43,8 @@ TEST(RaftElection, Section5_2_ColdStartElectsExactlyOneLeaderPerTerm) {
     EXPECT_TRUE(timers_ok);
     // Election Safety: at most one leader per term, as every node reported it.
     std::map<std::uint64_t, std::set<NodeId>> leaders_by_term;
-    for (const LeaderNote& note : c->leader_notes()) leaders_by_term[note.epoch].insert(note.leader);
+    for (const LeaderNote& note : c->leader_notes())
+      leaders_by_term[note.epoch].insert(note.leader);
     ASSERT_FALSE(leaders_by_term.empty());
     for (const auto& [term, leaders] : leaders_by_term) EXPECT_EQ(leaders.size(), 1u) << term;
     // Votes are granted at most once per term.

@@ -208,9 +208,9 @@ TEST(RaftFaults, Section5_4_PartitionedStaleLeaderStepsDownAndItsEntriesAreRepla
   EXPECT_TRUE(has_committed_all(*c, fresh, to_majority));
 
   c->heal();
-  ASSERT_TRUE(c->run_until(
-      [&] { return c->chains_identical() && has_committed_all(*c, stale, to_stale); },
-      c->now() + 5 * kNsPerSec));
+  ASSERT_TRUE(
+      c->run_until([&] { return c->chains_identical() && has_committed_all(*c, stale, to_stale); },
+                   c->now() + 5 * kNsPerSec));
   EXPECT_FALSE(raft(*c, stale).is_leader());
   EXPECT_GT(raft(*c, stale).epoch(), stale_term);
   // Its uncommitted entries were replaced by the new leader's...

@@ -42,6 +42,7 @@ TEST(RaftParams, DefaultsMatchThePaperAndTheBrief) {
   EXPECT_EQ(p.max_block_bytes, 1048576u);
   EXPECT_EQ(p.batch_timeout_ns, 20 * kNsPerMs);
   EXPECT_EQ(p.max_append_blocks, 16u);
+  EXPECT_EQ(p.forward_retry_ns, 300 * kNsPerMs);
   EXPECT_TRUE(raft_protocol_info().validate(defaults, 5).ok());
 }
 

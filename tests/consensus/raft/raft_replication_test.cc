@@ -25,8 +25,7 @@ TEST(RaftReplication, Section5_3_ThousandTransactionsCommitOnceInOneOrderEverywh
   for (std::uint64_t i = 0; i < 1000; ++i) {
     const TxRef tx = c->make_tx(static_cast<ClientId>(i % 17), i, 8 + rng.next_below(1200));
     submitted.insert(tx->id);
-    c->submit_at(static_cast<TimeNs>(i) * kNsPerMs / 2, static_cast<NodeId>(rng.next_below(5)),
-                 tx);
+    c->submit_at(static_cast<TimeNs>(i) * kNsPerMs / 2, static_cast<NodeId>(rng.next_below(5)), tx);
   }
   ASSERT_TRUE(c->run_until(
       [&] {
@@ -140,6 +139,76 @@ TEST(RaftReplication, FollowerForwardsToTheLeaderInOneMessagePerJob) {
   c->run_for(200 * kNsPerMs);
   EXPECT_EQ(c->committed_tx_ids(follower).size(), 1u);
   EXPECT_EQ(raft(*c, follower).pending_count(), 0u);  // dropped once committed
+  expect_safe(*c);
+}
+
+TEST(RaftReplication, FollowersLearnOfACommitOneLatencyAfterTheLeader) {
+  auto c = make_raft_cluster(3, 8);
+  c->start();
+  ASSERT_TRUE(run_until_stable_leader(*c, 2 * kNsPerSec));
+  const NodeId leader = *c->leader();
+  c->run_for(10 * kNsPerMs);  // off the heartbeat grid
+  c->submit(leader, c->make_tx(8, 0));
+  const Height h = raft(*c, leader).log().last_index() + 1;
+  ASSERT_TRUE(c->run_until(
+      [&] {
+        return c->chain((leader + 1) % 3).height() >= h && c->chain((leader + 2) % 3).height() >= h;
+      },
+      c->now() + kNsPerSec));
+  TimeNs leader_at = -1;
+  for (const CommitRecord& r : c->commits()) {
+    if (r.height == h && r.node == leader) leader_at = r.time_ns;
+  }
+  ASSERT_GE(leader_at, 0);
+  for (const CommitRecord& r : c->commits()) {
+    if (r.height == h && r.node != leader) {
+      EXPECT_EQ(r.time_ns, leader_at + kNsPerMs);
+    }
+  }
+}
+
+TEST(RaftReplication, LostForwardIsSentAgainAfterForwardRetry) {
+  const RaftParams params;
+  auto c = make_raft_cluster(3, 7, params);
+  c->start();
+  ASSERT_TRUE(run_until_stable_leader(*c, 2 * kNsPerSec));
+  const NodeId follower = (*c->leader() + 1) % 3;
+  int dropped = 0;
+  c->set_drop_filter([&](const Envelope& e) {
+    if (!is_type(e, RaftMessageType::kForward) || dropped > 0) return false;
+    ++dropped;
+    return true;
+  });
+  const TimeNs t0 = c->now();
+  const TxRef tx = c->make_tx(9, 0);
+  c->submit(follower, tx);
+  ASSERT_TRUE(
+      c->run_until([&] { return c->committed_tx_ids(follower).size() == 1; }, t0 + 2 * kNsPerSec));
+  EXPECT_EQ(dropped, 1);
+  EXPECT_GE(c->now() - t0, params.forward_retry_ns);
+  EXPECT_EQ(c->sent(static_cast<std::uint16_t>(RaftMessageType::kForward)), 2u);
+  expect_safe(*c);
+}
+
+// Regression (randomised run, seed 59): a single node elected with transactions already pending
+// commits while it queues them, which must not disturb the walk over its pending list.
+TEST(RaftReplication, SingleNodeElectedWithABacklogOfOneTxBlocksCommitsItAll) {
+  RaftParams params;
+  params.max_block_tx = 1;
+  auto c = make_raft_cluster(1, 59, params);
+  c->start();
+  std::vector<Hash256> ids;
+  for (std::uint64_t i = 0; i < 20; ++i) {
+    const TxRef tx = c->make_tx(0, i);
+    ids.push_back(tx->id);
+    c->submit(0, tx);  // before the first election timeout: no leader yet
+  }
+  EXPECT_EQ(raft(*c, 0).pending_count(), 20u);
+  c->run_for(params.election_timeout_max_ns + kNsPerMs);
+  EXPECT_TRUE(raft(*c, 0).is_leader());
+  EXPECT_EQ(c->committed_tx_ids(0), ids);
+  EXPECT_EQ(c->chain(0).height(), 21u);  // the empty block, then one block per transaction
+  EXPECT_EQ(raft(*c, 0).pending_count(), 0u);
   expect_safe(*c);
 }
 

@@ -57,6 +57,13 @@ void expect_moments(const Distribution& d, double mean, double variance, double 
               kStandardErrors * std::sqrt((mu4 - variance * variance) / kDraws));
 }
 
+TEST(DistributionTest, DefaultIsConstantZero) {
+  const Distribution d;
+  EXPECT_EQ(d, Distribution::constant(0));
+  Rng rng(1);
+  EXPECT_EQ(d.sample(rng), 0.0);
+}
+
 TEST(DistributionTest, ConstantAlwaysReturnsItsValue) {
   const Distribution d = Distribution::constant(2.5);
   Rng rng(1);
@@ -161,9 +168,8 @@ TEST(DistributionTest, ParetoMomentsAreInfiniteWhereUndefined) {
 
 TEST(DistributionTest, SameSeedGivesTheSameDrawsForEveryKind) {
   const std::vector<Distribution> all = {
-      Distribution::constant(1),     Distribution::uniform(0, 1),
-      Distribution::exponential(3),  Distribution::normal(0, 1),
-      Distribution::lognormal(0, 1), Distribution::pareto(1, 1.5)};
+      Distribution::constant(1),  Distribution::uniform(0, 1),   Distribution::exponential(3),
+      Distribution::normal(0, 1), Distribution::lognormal(0, 1), Distribution::pareto(1, 1.5)};
   for (const Distribution& d : all) {
     Rng a(99);
     Rng b(99);
@@ -173,8 +179,8 @@ TEST(DistributionTest, SameSeedGivesTheSameDrawsForEveryKind) {
 
 TEST(DistributionTest, DrawsConsumeAFixedNumberOfRngOutputs) {
   // Inversion samplers use exactly one output per draw, so streams stay aligned across kinds.
-  for (const Distribution& d : {Distribution::uniform(0, 1), Distribution::exponential(1),
-                                Distribution::pareto(1, 2)}) {
+  for (const Distribution& d :
+       {Distribution::uniform(0, 1), Distribution::exponential(1), Distribution::pareto(1, 2)}) {
     Rng used(5);
     Rng reference(5);
     d.sample(used);

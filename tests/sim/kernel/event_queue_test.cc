@@ -42,7 +42,8 @@ TEST(EventQueueTest, NewQueueIsEmpty) {
 TEST(EventQueueTest, PopsInTimeOrder) {
   EventQueue q;
   std::uint64_t seq = 0;
-  for (TimeNs t : {50, 10, 40, 20, 30}) q.push(Event{t, 0, 0, static_cast<std::uint64_t>(t)}, seq++);
+  for (TimeNs t : {50, 10, 40, 20, 30})
+    q.push(Event{t, 0, 0, static_cast<std::uint64_t>(t)}, seq++);
   for (TimeNs t : {10, 20, 30, 40, 50}) {
     ASSERT_FALSE(q.empty());
     EXPECT_EQ(q.top_time_ns(), t);
@@ -192,6 +193,110 @@ TEST(EventQueueTest, MatchesOracleWithClusteredBursts) {
   });
 }
 
+TEST(EventQueueTest, MatchesOracleWhenInterleavingOnALargeQueue) {
+  // A prefilled queue keeps several rungs and splits busy while pushes and pops interleave.
+  Rng rng(6);
+  EventQueue q;
+  std::multiset<OracleKey> oracle;
+  std::uint64_t seq = 0;
+  auto push = [&](TimeNs t) {
+    const auto node = static_cast<NodeId>(rng.next_below(1000));
+    q.push(Event{t, node, 1, seq}, seq);
+    oracle.insert(OracleKey{t, node, seq, 1, seq});
+    ++seq;
+  };
+  for (int i = 0; i < 20'000; ++i) push(static_cast<TimeNs>(rng.next_below(1'000'000'000)));
+  TimeNs now = 0;
+  for (int op = 0; op < 60'000; ++op) {
+    if (rng.next_below(2) == 0) {
+      // Mostly later than now, at scales from nanoseconds to seconds; sometimes exactly now.
+      const TimeNs scale = TimeNs{1} << rng.next_below(31);
+      push(now + static_cast<TimeNs>(rng.next_below(static_cast<std::uint64_t>(scale))));
+    } else {
+      const Event e = q.pop();
+      expect_same(e, *oracle.begin());
+      ASSERT_FALSE(::testing::Test::HasFailure()) << "at operation " << op;
+      oracle.erase(oracle.begin());
+      now = e.time_ns;
+    }
+  }
+  while (!oracle.empty()) {
+    expect_same(q.pop(), *oracle.begin());
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    oracle.erase(oracle.begin());
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueueTest, BurstAtOneTimeRunsByNodeThenSeqWhilePushesJoinIt) {
+  // Thousands of events at one instant (a broadcast), and handlers adding more at that instant:
+  // the front has to hold them all and keep (node, seq) order while new ones arrive.
+  EventQueue q;
+  std::multiset<OracleKey> oracle;
+  std::uint64_t seq = 0;
+  auto push = [&](TimeNs t, NodeId node) {
+    q.push(Event{t, node, 0, seq}, seq);
+    oracle.insert(OracleKey{t, node, seq, 0, seq});
+    ++seq;
+  };
+  for (NodeId n = 0; n < 5000; ++n) push(100, 4999 - n);
+  push(200, 0);
+  for (int i = 0; !oracle.empty(); ++i) {
+    const Event e = q.pop();
+    expect_same(e, *oracle.begin());
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "at pop " << i;
+    oracle.erase(oracle.begin());
+    if (i % 2 == 0 && e.time_ns == 100 && e.node < 4000) push(100, e.node + 1000);
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueueTest, ExtremeTimesMixWithOrdinaryOnesAtScale) {
+  Rng rng(7);
+  EventQueue q;
+  std::vector<TimeNs> times;
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    TimeNs t = static_cast<TimeNs>(rng.next_below(1'000'000));
+    const std::uint64_t pick = rng.next_below(50);
+    if (pick == 0) t = std::numeric_limits<TimeNs>::max();
+    if (pick == 1) t = std::numeric_limits<TimeNs>::min();
+    if (pick == 2) t = -t;
+    times.push_back(t);
+    q.push(Event{t, 0, 0, 0}, seq++);
+  }
+  std::sort(times.begin(), times.end());
+  for (TimeNs t : times) ASSERT_EQ(q.pop().time_ns, t);
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueueTest, FewEventsSpanningTheWholeTimeRangeOrderCorrectly) {
+  // Just enough events for a rung, spread over all of int64: the widest possible buckets. In the
+  // second pattern the earliest eighth sits at the minimum and the rest at the maximum, so the
+  // estimated bucket width is the whole range.
+  for (int pattern = 0; pattern < 2; ++pattern) {
+    for (int n : {33, 40, 100}) {
+      EventQueue q;
+      std::vector<TimeNs> times;
+      for (int i = 0; i < n; ++i) {
+        TimeNs t = 0;
+        if (pattern == 0) {
+          t = i % 3 == 0   ? std::numeric_limits<TimeNs>::min() + i
+              : i % 3 == 1 ? std::numeric_limits<TimeNs>::max() - i
+                           : TimeNs{i};
+        } else {
+          t = i < n / 8 ? std::numeric_limits<TimeNs>::min() + i
+                        : std::numeric_limits<TimeNs>::max() - i;
+        }
+        times.push_back(t);
+        q.push(Event{t, 0, 0, 0}, static_cast<std::uint64_t>(i));
+      }
+      std::sort(times.begin(), times.end());
+      for (TimeNs t : times) ASSERT_EQ(q.pop().time_ns, t) << "pattern " << pattern << " n=" << n;
+    }
+  }
+}
+
 TEST(EventQueueTest, HoldModelKeepsSizeAndOrder) {
   // Steady state: pop one, push one later; the popped times never decrease.
   Rng rng(5);
@@ -208,6 +313,20 @@ TEST(EventQueueTest, HoldModelKeepsSizeAndOrder) {
     q.push(Event{e.time_ns + static_cast<TimeNs>(rng.next_below(1'000'000)), 0, 0, 0}, seq++);
   }
   EXPECT_EQ(q.size(), 10'000u);
+}
+
+TEST(EventQueueTest, ReserveChangesNothingButMemory) {
+  EventQueue reserved;
+  reserved.reserve(50'000);
+  EventQueue plain;
+  Rng rng(8);
+  for (std::uint64_t i = 0; i < 30'000; ++i) {
+    const Event e{static_cast<TimeNs>(rng.next_below(1'000'000)), 0, 0, i};
+    reserved.push(e, i);
+    plain.push(e, i);
+  }
+  while (!plain.empty()) ASSERT_EQ(reserved.pop().arg, plain.pop().arg);
+  EXPECT_TRUE(reserved.empty());
 }
 
 TEST(EventQueueTest, ClearEmptiesAndStaysUsable) {

@@ -5,7 +5,12 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <queue>
+#include <tuple>
 #include <vector>
+
+#include "sim/kernel/distributions.h"
+#include "sim/kernel/rng.h"
 
 namespace hlsim {
 namespace {
@@ -95,7 +100,7 @@ TEST(KernelTest, RunUntilStopsBeforeLaterEventsAndResumes) {
   for (TimeNs t : {10, 20, 30, 40}) k.schedule(t, 0, kind, static_cast<std::uint64_t>(t));
   EXPECT_EQ(k.run(25), 2u);
   EXPECT_EQ(k.pending(), 2u);
-  EXPECT_EQ(k.now(), 25);  // the clock advances to the horizon
+  EXPECT_EQ(k.now(), 25);    // the clock advances to the horizon
   EXPECT_EQ(k.run(30), 1u);  // an event exactly at the horizon runs
   EXPECT_EQ(k.now(), 30);
   EXPECT_EQ(k.run(kTimeNever), 1u);
@@ -187,6 +192,66 @@ TEST(KernelDeathTest, SchedulingAnUnregisteredKindAborts) {
   Recorder r(k);
   k.register_handler(&r);
   EXPECT_DEATH(k.schedule(0, 0, 1, 0), "unregistered event kind");
+}
+
+// PHOLD on the Kernel and on a reference engine (a std::priority_queue ordered by
+// (time, node, seq)) must handle exactly the same events in the same order: the kernel's queue
+// may be clever, but never different.
+TEST(KernelTest, PholdRunsInTheSameOrderAsAReferencePriorityQueue) {
+  constexpr std::size_t kLps = 500;
+  constexpr std::uint64_t kEvents = 200'000;
+  struct Step {
+    TimeNs time_ns;
+    NodeId node;
+    std::uint64_t arg;
+    bool operator==(const Step&) const = default;
+  };
+
+  // Kernel.
+  std::vector<Step> kernel_steps;
+  {
+    Kernel k;
+    std::vector<Rng> rngs;
+    for (std::size_t lp = 0; lp < kLps; ++lp) rngs.push_back(Rng::stream(7, RngDomain::kNode, lp));
+    Recorder r(k);
+    const EventKind kind = k.register_handler(&r);
+    std::uint64_t next_arg = kLps;
+    r.hook = [&](const Event& e) {
+      kernel_steps.push_back(Step{e.time_ns, e.node, e.arg});
+      Rng& rng = rngs[e.node];
+      // Coarse delays (whole microseconds) so that many events share a time.
+      const auto delay_ns = static_cast<TimeNs>(sample_exponential(rng, 50.0)) * 1000;
+      k.schedule(k.now() + delay_ns, static_cast<NodeId>(rng.next_below(kLps)), kind, next_arg++);
+      if (kernel_steps.size() == kEvents) k.stop();
+    };
+    for (std::size_t lp = 0; lp < kLps; ++lp) k.schedule(0, static_cast<NodeId>(lp), kind, lp);
+    k.run(kTimeNever);
+  }
+
+  // Reference.
+  std::vector<Step> reference_steps;
+  {
+    using Item = std::tuple<TimeNs, NodeId, std::uint64_t, std::uint64_t>;  // time, node, seq, arg
+    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> q;
+    std::vector<Rng> rngs;
+    for (std::size_t lp = 0; lp < kLps; ++lp) rngs.push_back(Rng::stream(7, RngDomain::kNode, lp));
+    std::uint64_t seq = 0;
+    std::uint64_t next_arg = kLps;
+    for (std::size_t lp = 0; lp < kLps; ++lp) q.emplace(0, static_cast<NodeId>(lp), seq++, lp);
+    while (reference_steps.size() < kEvents) {
+      const auto [t, node, s, arg] = q.top();
+      q.pop();
+      reference_steps.push_back(Step{t, node, arg});
+      Rng& rng = rngs[node];
+      const auto delay_ns = static_cast<TimeNs>(sample_exponential(rng, 50.0)) * 1000;
+      q.emplace(t + delay_ns, static_cast<NodeId>(rng.next_below(kLps)), seq++, next_arg++);
+    }
+  }
+
+  ASSERT_EQ(kernel_steps.size(), reference_steps.size());
+  for (std::size_t i = 0; i < kEvents; ++i) {
+    ASSERT_EQ(kernel_steps[i], reference_steps[i]) << "first difference at event " << i;
+  }
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ TEST(SimulationTest, SmallRaftRunCommitsEverythingSubmittedWithoutViolations) {
   EXPECT_LT(s.submitted, 2500u);
   EXPECT_EQ(s.pending, 0u) << "the 3 s drain must be enough at this load";
   EXPECT_EQ(s.committed, s.submitted);
-  EXPECT_GT(s.denied, 0u);  // the EHR contract denies some access requests
+  EXPECT_GT(s.denied, 0u);           // the EHR contract denies some access requests
   EXPECT_GT(s.latency.p50_ms, 2.0);  // at least a client hop and a replication round trip
   EXPECT_LT(s.latency.p99_ms, 200.0);
   // Every validator holds the same chain.

@@ -38,9 +38,8 @@ TEST(ScenarioTest, QuickstartFileLoads) {
 }
 
 TEST(ScenarioTest, OverridesReplaceAndCreateKeys) {
-  auto sc = load("consensus: {nodes: 5}\n", {{"consensus.nodes", "7"},
-                                             {"workload.rate_tps", "2000"},
-                                             {"seed", "7"}});
+  auto sc = load("consensus: {nodes: 5}\n",
+                 {{"consensus.nodes", "7"}, {"workload.rate_tps", "2000"}, {"seed", "7"}});
   ASSERT_TRUE(sc.ok()) << sc.error().message;
   EXPECT_EQ(sc->consensus.nodes, 7u);
   EXPECT_DOUBLE_EQ(sc->workload.rate_tps, 2000);
@@ -58,8 +57,9 @@ TEST(ScenarioTest, OverrideSyntaxIsChecked) {
 }
 
 TEST(ScenarioTest, FaultsAreSortedAndResolved) {
-  auto sc = load("faults:\n  - {at_s: 40, restart: crashed}\n  - {at_s: 20, crash: leader}\n"
-                 "  - {at_s: 30, crash: 2}\n");
+  auto sc = load(
+      "faults:\n  - {at_s: 40, restart: crashed}\n  - {at_s: 20, crash: leader}\n"
+      "  - {at_s: 30, crash: 2}\n");
   ASSERT_TRUE(sc.ok()) << sc.error().message;
   ASSERT_EQ(sc->faults.size(), 3u);
   EXPECT_EQ(sc->faults[0].symbolic, "leader");
@@ -98,9 +98,9 @@ TEST_P(MalformedScenarioTest, IsRejectedWithAClearMessage) {
 const Malformed kMalformed[] = {
     {"not_yaml", "consensus: [1, 2\n", "test.yaml:2: not valid YAML"},
     {"top_level_list", "- 1\n- 2\n", "expected a map of scenario keys"},
-    {"unknown_top_key", "durations_s: 10\n", "durations_s: unknown key (did you mean 'duration_s'?)"},
-    {"unknown_protocol", "consensus: {protocol: rafft}\n",
-     "consensus.protocol: expected one of {"},
+    {"unknown_top_key", "durations_s: 10\n",
+     "durations_s: unknown key (did you mean 'duration_s'?)"},
+    {"unknown_protocol", "consensus: {protocol: rafft}\n", "consensus.protocol: expected one of {"},
     {"protocol_suggestion", "consensus: {protocol: rafft}\n", "(did you mean 'raft'?)"},
     {"nodes_not_integer", "consensus:\n  nodes: five\n",
      "test.yaml:2: consensus.nodes: expected an integer in [1, 10000], got 'five'"},
@@ -116,18 +116,22 @@ const Malformed kMalformed[] = {
     {"unknown_workload", "workload: {kind: ehrr}\n", "workload.kind: expected one of"},
     {"workload_param_typo", "workload: {patient: 10}\n",
      "workload.patient: unknown key (did you mean 'patients'?)"},
-    {"negative_latency", "network: {latency_ms: -1}\n", "network.latency_ms: expected a number in [0, 1000000], got '-1'"},
-    {"zero_bandwidth", "network: {bandwidth_mbps: 0}\n", "network.bandwidth_mbps: expected a number"},
+    {"negative_latency", "network: {latency_ms: -1}\n",
+     "network.latency_ms: expected a number in [0, 1000000], got '-1'"},
+    {"zero_bandwidth", "network: {bandwidth_mbps: 0}\n",
+     "network.bandwidth_mbps: expected a number"},
     {"bad_topology", "network: {topology: ring}\n", "network.topology: expected one of"},
     {"loss_one", "network: {loss: 1}\n", "network.loss: expected a number in [0, 0.999]"},
     {"csv_missing_file", "network: {topology: csv}\n", "network.csv: required"},
-    {"csv_not_found", "network: {topology: csv, csv: nope.csv}\n", "network.csv: file 'nope.csv' not found"},
+    {"csv_not_found", "network: {topology: csv, csv: nope.csv}\n",
+     "network.csv: file 'nope.csv' not found"},
     {"jitter_without_dist", "network:\n  jitter: {mean_ms: 1}\n", "network.jitter.dist: missing"},
     {"jitter_negative", "network:\n  jitter: {dist: exponential, mean_ms: -1}\n", "network.jitter"},
     {"jitter_normal", "network:\n  jitter: {dist: normal, mean_ms: 1, stddev_ms: 1}\n",
      "a normal jitter can be negative"},
     {"section_scalar", "network: fast\n", "network: expected a map, got 'fast'"},
-    {"nested_where_scalar", "consensus:\n  nodes: {a: 1}\n", "consensus.nodes: expected a single value"},
+    {"nested_where_scalar", "consensus:\n  nodes: {a: 1}\n",
+     "consensus.nodes: expected a single value"},
     {"regions_exceed_nodes", "consensus: {nodes: 3}\nnetwork: {topology: regions, regions: 5}\n",
      "network.regions: 5 regions for 3 nodes"},
     {"cores_zero", "nodes: {cores: 0}\n", "nodes.cores: expected an integer in [1, 1024]"},
