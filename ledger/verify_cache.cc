@@ -36,8 +36,7 @@ bool VerifyCache::verify(const Transaction& tx) {
   return valid;
 }
 
-bool VerifyCache::verify_digest(const PublicKey& key, const Hash256& digest,
-                                const Signature& sig) {
+bool VerifyCache::verify_digest(const PublicKey& key, const Hash256& digest, const Signature& sig) {
   const DigestKey k{digest, sig, key};
   if (auto it = digest_entries_.find(k); it != digest_entries_.end()) {
     ++hits_;

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Second command of the README (and what CI runs): install, build, check formatting, run the whole
 # test suite, then a short slice of every benchmark so they cannot rot.
+#   HLSIM_TIDY=1 also runs clang-tidy over the sources (warnings are errors).
 #   HLSIM_SANITIZE=1 also builds the debug preset (ASan + UBSan) and runs the tests under it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/check-format.sh
 bash scripts/build.sh release
+if [ "${HLSIM_TIDY:-0}" = 1 ]; then bash scripts/tidy.sh; fi
 ctest --preset release
 bash scripts/bench-smoke.sh
 if [ "${HLSIM_SANITIZE:-0}" = 1 ]; then

@@ -39,7 +39,7 @@ void Node::crash(TimeNs now_ns) {
 
 void Node::restart(TimeNs now_ns) {
   crashed_ = false;
-  ++incarnation_;  // timers armed before the crash no longer fire
+  ++incarnation_;   // timers armed before the crash no longer fire
   timers_.clear();  // ids keep increasing, so a stale id can never name a new timer
   cpu_.reset(now_ns);
 }

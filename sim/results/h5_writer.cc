@@ -175,8 +175,11 @@ H5::DSetCreatPropList no_times() {
   return p;
 }
 
+// A new type like `type` without padding. (The C++ copy constructor would share the HDF5 type id,
+// and packing it would then pack the memory type too.)
 H5::CompType packed(const H5::CompType& type) {
-  H5::CompType p(type);
+  H5::CompType p;
+  p.copy(type);
   p.pack();
   return p;
 }

@@ -4,15 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <csignal>
-#include <thread>
-
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -60,6 +59,34 @@ std::string quick(const std::string& extra) {
          "/scenarios/quickstart.yaml --quiet --set duration_s=3 --set drain_s=1 " + extra;
 }
 
+constexpr std::int64_t kNsPerS = 1'000'000'000;
+
+template <class T>
+const H5::PredType& native();
+template <>
+const H5::PredType& native<std::uint64_t>() {
+  return H5::PredType::NATIVE_UINT64;
+}
+template <>
+const H5::PredType& native<std::uint32_t>() {
+  return H5::PredType::NATIVE_UINT32;
+}
+template <>
+const H5::PredType& native<std::int64_t>() {
+  return H5::PredType::NATIVE_INT64;
+}
+
+// One column of a table, read by name (HDF5 converts from the stored layout).
+template <class T>
+std::vector<T> column(H5::H5File& f, const std::string& dataset, const std::string& field) {
+  H5::DataSet ds = f.openDataSet(dataset);
+  std::vector<T> out(static_cast<std::size_t>(ds.getSpace().getSimpleExtentNpoints()));
+  H5::CompType t(sizeof(T));
+  t.insertMember(field, 0, native<T>());
+  if (!out.empty()) ds.read(out.data(), t);
+  return out;
+}
+
 // The raw bytes of a dataset.
 std::vector<char> table_bytes(const std::string& file, const std::string& dataset) {
   H5::H5File f(file, H5F_ACC_RDONLY);
@@ -85,7 +112,22 @@ TEST_F(CliTest, RunWritesResultsAndSummary) {
   run.openAttribute("complete").read(H5::PredType::NATIVE_UINT8, &complete);
   EXPECT_EQ(complete, 1);
   EXPECT_GT(f.openDataSet("runs/0/tx").getSpace().getSimpleExtentNpoints(), 100);
-  EXPECT_EQ(f.openDataSet("runs/0/nodes").getSpace().getSimpleExtentNpoints(), 5);
+  // Values read back by name are what was written: heights 1..n committed by all 5 validators,
+  // node ids 0..4.
+  const auto heights = column<std::uint64_t>(f, "runs/0/blocks", "height");
+  const auto commits = column<std::uint32_t>(f, "runs/0/blocks", "commits");
+  ASSERT_GT(heights.size(), 10u);
+  for (std::size_t i = 0; i < heights.size(); ++i) {
+    EXPECT_EQ(heights[i], i + 1);
+    EXPECT_LE(commits[i], 5u);
+    EXPECT_GE(commits[i], 1u);
+  }
+  EXPECT_EQ(column<std::uint32_t>(f, "runs/0/nodes", "node"),
+            (std::vector<std::uint32_t>{0, 1, 2, 3, 4}));
+  for (std::int64_t busy : column<std::int64_t>(f, "runs/0/nodes", "cpu_busy_ns")) {
+    EXPECT_GT(busy, 0);
+    EXPECT_LT(busy, 4 * 4 * kNsPerS);  // 4 cores for 4 simulated seconds
+  }
   for (const auto& e : fs::directory_iterator(dir_)) {
     EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
   }

@@ -26,8 +26,8 @@ class NodeTest : public ::testing::Test {
       keys_.push_back(SigningKey::derive(5, "validator-" + std::to_string(i)));
       shared_.validator_keys.push_back(keys_.back().public_key());
     }
-    node_ = std::make_unique<Node>(0, 3, 2, 5, keys_[0], std::make_unique<IdleProtocol>(),
-                                   nullptr, 1, &shared_);
+    node_ = std::make_unique<Node>(0, 3, 2, 5, keys_[0], std::make_unique<IdleProtocol>(), nullptr,
+                                   1, &shared_);
     node_->begin_job(0);
   }
   Bytes block_by(const SigningKey& key, NodeId claimed_proposer) {
