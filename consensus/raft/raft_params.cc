@@ -11,19 +11,6 @@ namespace hlsim {
 
 namespace {
 
-ParamSpec int_param(std::string name, std::string default_value, std::string unit, std::string help,
-                    double min, double max) {
-  ParamSpec spec;
-  spec.name = std::move(name);
-  spec.type = ParamType::kInt;
-  spec.default_value = std::move(default_value);
-  spec.unit = std::move(unit);
-  spec.help = std::move(help);
-  spec.min = min;
-  spec.max = max;
-  return spec;
-}
-
 // An hour: far beyond any sensible timeout, small enough that nanoseconds never overflow.
 constexpr double kMaxMs = 3'600'000;
 

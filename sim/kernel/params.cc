@@ -59,6 +59,44 @@ bool parse_bool(std::string_view text, bool& out) {
 
 namespace {
 
+ParamSpec make_spec(std::string name, ParamType type, std::string default_value, std::string unit,
+                    std::string help, double min, double max) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.default_value = std::move(default_value);
+  p.unit = std::move(unit);
+  p.help = std::move(help);
+  p.min = min;
+  p.max = max;
+  return p;
+}
+
+}  // namespace
+
+ParamSpec int_param(std::string name, std::string default_value, std::string unit, std::string help,
+                    double min, double max) {
+  return make_spec(std::move(name), ParamType::kInt, std::move(default_value), std::move(unit),
+                   std::move(help), min, max);
+}
+
+ParamSpec number_param(std::string name, std::string default_value, std::string unit,
+                       std::string help, double min, double max) {
+  return make_spec(std::move(name), ParamType::kDouble, std::move(default_value), std::move(unit),
+                   std::move(help), min, max);
+}
+
+ParamSpec string_param(std::string name, std::string default_value, std::string help,
+                       std::vector<std::string> choices) {
+  ParamSpec p =
+      make_spec(std::move(name), ParamType::kString, std::move(default_value), "", std::move(help),
+                -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity());
+  p.choices = std::move(choices);
+  return p;
+}
+
+namespace {
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;

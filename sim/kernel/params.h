@@ -32,6 +32,16 @@ struct ParamSpec {
   std::vector<std::string> choices;  // allowed values for strings; empty means any
 };
 
+// Spec builders, so modules declare parameters in one line each. Bounds are inclusive.
+ParamSpec int_param(std::string name, std::string default_value, std::string unit, std::string help,
+                    double min = -std::numeric_limits<double>::infinity(),
+                    double max = std::numeric_limits<double>::infinity());
+ParamSpec number_param(std::string name, std::string default_value, std::string unit,
+                       std::string help, double min = -std::numeric_limits<double>::infinity(),
+                       double max = std::numeric_limits<double>::infinity());
+ParamSpec string_param(std::string name, std::string default_value, std::string help,
+                       std::vector<std::string> choices = {});
+
 class ParamValues {
  public:
   ParamValues() = default;

@@ -18,37 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-ParamSpec num(std::string name, std::string def, std::string unit, std::string help,
-              double min = -kInf, double max = kInf) {
-  return ParamSpec{std::move(name),
-                   ParamType::kDouble,
-                   std::move(def),
-                   std::move(unit),
-                   std::move(help),
-                   min,
-                   max,
-                   {}};
-}
-ParamSpec integer(std::string name, std::string def, std::string unit, std::string help,
-                  double min = -kInf, double max = kInf) {
-  return ParamSpec{std::move(name),
-                   ParamType::kInt,
-                   std::move(def),
-                   std::move(unit),
-                   std::move(help),
-                   min,
-                   max,
-                   {}};
-}
-ParamSpec text(std::string name, std::string def, std::string help,
-               std::vector<std::string> choices = {}) {
-  return ParamSpec{
-      std::move(name),   ParamType::kString, std::move(def), "", std::move(help), -kInf, kInf,
-      std::move(choices)};
-}
-
 std::vector<std::string> protocol_names() {
   std::vector<std::string> out;
   for (const auto& p : protocol_registry()) out.push_back(p.name);
@@ -62,49 +31,58 @@ std::vector<std::string> workload_names() {
 
 // Keys of each fixed section. Module parameters are added to consensus / workload at load time.
 std::vector<ParamSpec> top_specs() {
-  return {text("name", "unnamed", "a short name for the run, recorded in the results"),
-          text("description", "", "free text"),
-          integer("seed", "1", "", "run seed: a run is a pure function of scenario and seed", 0,
-                  9.0e15),
-          num("duration_s", "60", "s", "simulated time during which clients submit", 0.001, 1e7),
-          num("drain_s", "5", "s", "simulated time after submissions stop, for commits", 0, 1e7)};
+  return {string_param("name", "unnamed", "a short name for the run, recorded in the results"),
+          string_param("description", "", "free text"),
+          int_param("seed", "1", "", "run seed: a run is a pure function of scenario and seed", 0,
+                    9.0e15),
+          number_param("duration_s", "60", "s", "simulated time during which clients submit", 0.001,
+                       1e7),
+          number_param("drain_s", "5", "s", "simulated time after submissions stop, for commits", 0,
+                       1e7)};
 }
 std::vector<ParamSpec> consensus_specs() {
-  return {text("protocol", "raft", "consensus protocol (see `hlsim list`)", protocol_names()),
-          integer("nodes", "4", "nodes", "number of validator nodes", 1, 10000)};
+  return {
+      string_param("protocol", "raft", "consensus protocol (see `hlsim list`)", protocol_names()),
+      int_param("nodes", "4", "nodes", "number of validator nodes", 1, 10000)};
 }
 std::vector<ParamSpec> workload_specs() {
   return {
-      text("kind", "ehr", "workload (see `hlsim list`)", workload_names()),
-      integer("clients", "10", "clients", "client organisations submitting transactions", 1, 1e6),
-      num("rate_tps", "100", "tx/s", "total offered rate over all clients (Poisson arrivals)", 0,
-          1e7),
-      num("forged_fraction", "0", "fraction",
-          "share of transactions sent with a corrupted signature (attack injection); the "
-          "gateway must reject every one",
-          0, 1)};
+      string_param("kind", "ehr", "workload (see `hlsim list`)", workload_names()),
+      int_param("clients", "10", "clients", "client organisations submitting transactions", 1, 1e6),
+      number_param("rate_tps", "100", "tx/s",
+                   "total offered rate over all clients (Poisson arrivals)", 0, 1e7),
+      number_param("forged_fraction", "0", "fraction",
+                   "share of transactions sent with a corrupted signature (attack injection); the "
+                   "gateway must reject every one",
+                   0, 1)};
 }
 std::vector<ParamSpec> network_specs() {
   return {
-      text("topology", "full_mesh", "validator topology", {"full_mesh", "star", "regions", "csv"}),
-      num("latency_ms", "2", "ms",
-          "one-way link latency (full_mesh), hub link (star), within a region (regions)", 0, 1e6),
-      num("inter_latency_ms", "20", "ms", "regions: one-way latency between regions", 0, 1e6),
-      integer("regions", "2", "regions", "regions: number of regions (node i in i % regions)", 1,
-              1e4),
-      num("bandwidth_mbps", "1000", "Mbit/s", "link bandwidth", 1e-6, 1e9),
-      num("inter_bandwidth_mbps", "1000", "Mbit/s", "regions: bandwidth between regions", 1e-6,
-          1e9),
-      num("loss", "0", "probability", "per-link message loss probability", 0, 0.999),
-      text("csv", "", "topology csv: edge list file (src,dst,latency_ms,bandwidth_mbps[,loss])"),
-      num("client_latency_ms", "5", "ms", "one-way latency of a client's access link", 0, 1e6),
-      num("client_bandwidth_mbps", "100", "Mbit/s", "bandwidth of a client's access link", 1e-6,
-          1e9)};
+      string_param("topology", "full_mesh", "validator topology",
+                   {"full_mesh", "star", "regions", "csv"}),
+      number_param("latency_ms", "2", "ms",
+                   "one-way link latency (full_mesh), hub link (star), within a region (regions)",
+                   0, 1e6),
+      number_param("inter_latency_ms", "20", "ms", "regions: one-way latency between regions", 0,
+                   1e6),
+      int_param("regions", "2", "regions", "regions: number of regions (node i in i % regions)", 1,
+                1e4),
+      number_param("bandwidth_mbps", "1000", "Mbit/s", "link bandwidth", 1e-6, 1e9),
+      number_param("inter_bandwidth_mbps", "1000", "Mbit/s", "regions: bandwidth between regions",
+                   1e-6, 1e9),
+      number_param("loss", "0", "probability", "per-link message loss probability", 0, 0.999),
+      string_param("csv", "",
+                   "topology csv: edge list file (src,dst,latency_ms,bandwidth_mbps[,loss])"),
+      number_param("client_latency_ms", "5", "ms", "one-way latency of a client's access link", 0,
+                   1e6),
+      number_param("client_bandwidth_mbps", "100", "Mbit/s", "bandwidth of a client's access link",
+                   1e-6, 1e9)};
 }
 std::vector<ParamSpec> node_specs() {
-  return {integer("cores", "4", "cores", "CPU cores per validator", 1, 1024),
-          text("profile", "default",
-               "hardware profile: a name in results/profiles/, a .yaml path, or an inline map")};
+  return {int_param("cores", "4", "cores", "CPU cores per validator", 1, 1024),
+          string_param(
+              "profile", "default",
+              "hardware profile: a name in results/profiles/, a .yaml path, or an inline map")};
 }
 
 struct Loader {
@@ -295,7 +273,7 @@ struct Loader {
     {
       auto specs = top_specs();
       std::vector<ParamSpec> all = specs;
-      for (const auto& n : section_names) all.push_back(text(n, "", ""));
+      for (const auto& n : section_names) all.push_back(string_param(n, "", ""));
       auto given = top.value();
       auto v = ParamValues::parse(specs, take(given, specs), "");
       for (const auto& [k, val] : given) {
@@ -458,8 +436,8 @@ struct Loader {
     {
       auto flat = flatten(sections["output"], "output", {}, nullptr);
       if (!flat.ok()) return flat.error();
-      auto v = ParamValues::parse({text("path", "results.h5", "results file (HDF5)")}, flat.value(),
-                                  "output");
+      auto v = ParamValues::parse({string_param("path", "results.h5", "results file (HDF5)")},
+                                  flat.value(), "output");
       if (!v.ok()) return locate(v.error());
       sc.output_path = v->get_string("path");
     }

@@ -18,15 +18,10 @@ constexpr std::array<const char*, kKindCount> kMixNames = {
 // A numeric parameter (every EHR parameter is one).
 ParamSpec number(std::string name, ParamType type, std::string default_value, std::string unit,
                  double min, double max, std::string help) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.default_value = std::move(default_value);
-  p.unit = std::move(unit);
-  p.help = std::move(help);
-  p.min = min;
-  p.max = max;
-  return p;
+  return type == ParamType::kInt ? int_param(std::move(name), std::move(default_value),
+                                             std::move(unit), std::move(help), min, max)
+                                 : number_param(std::move(name), std::move(default_value),
+                                                std::move(unit), std::move(help), min, max);
 }
 
 }  // namespace
