@@ -36,6 +36,11 @@ bool VerifyCache::verify(const Transaction& tx) {
   return valid;
 }
 
+void VerifyCache::remember(const Transaction& tx, bool valid) {
+  if (entries_.size() >= capacity_) entries_.clear();
+  if (capacity_ > 0) entries_.insert_or_assign(Key{tx.compute_id(), tx.signature}, valid);
+}
+
 bool VerifyCache::verify_digest(const PublicKey& key, const Hash256& digest, const Signature& sig) {
   const DigestKey k{digest, sig, key};
   if (auto it = digest_entries_.find(k); it != digest_entries_.end()) {

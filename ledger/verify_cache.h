@@ -20,6 +20,10 @@ class VerifyCache {
   // verify_tx(tx), memoised. Entries older than the `capacity` most recent are dropped.
   bool verify(const Transaction& tx);
 
+  // Records the result of a real verify_tx(tx) done elsewhere (e.g. on another thread), so the
+  // next verify(tx) is a hit. REQUIRES: `valid` is what verify_tx(tx) returned.
+  void remember(const Transaction& tx, bool valid);
+
   // ed25519_verify(key, digest bytes, sig), memoised: for signatures over a 32-byte digest, such
   // as a block proposer's signature over the block hash. The key covers all three inputs.
   bool verify_digest(const PublicKey& key, const Hash256& digest, const Signature& sig);

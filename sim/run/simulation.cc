@@ -83,15 +83,10 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   net_counters_.lost_msgs.assign(n, 0);
   net_counters_.dropped_at_crashed.assign(n, 0);
 
-  for (ClientId c = 0; c < sc.workload.clients; ++c) {
-    clients_.push_back(ClientState{Rng::stream(sc.seed, RngDomain::kClient, c),
-                                   SigningKey::derive(sc.seed, "client-" + std::to_string(c)),
-                                   client_link, static_cast<NodeId>(c % n), 0});
-  }
+  clients_ = std::make_unique<ClientPool>(sc.seed, sc.workload.clients, n, sc.workload.rate_tps,
+                                          sc.workload.forged_fraction, sc.duration_ns, client_link,
+                                          workload_.get());
   end_ns_ = sc.duration_ns + sc.drain_ns;
-  forged_fraction_ = sc.workload.forged_fraction;
-  mean_interarrival_ns_ =
-      sc.workload.rate_tps > 0 ? 1e9 * sc.workload.clients / sc.workload.rate_tps : 0;
 }
 
 RunOutcome Simulation::run(const std::atomic<bool>* interrupt,
@@ -102,9 +97,7 @@ RunOutcome Simulation::run(const std::atomic<bool>* interrupt,
     node->protocol().start(*node);
     finish_job(*node);
   }
-  if (mean_interarrival_ns_ > 0) {
-    for (ClientId c = 0; c < clients_.size(); ++c) schedule_next_arrival(c, 0);
-  }
+  for (ClientId c = 0; c < clients_->size(); ++c) schedule_next_arrival(c, 0);
   for (std::size_t i = 0; i < scenario_.faults.size(); ++i) {
     const FaultEvent& f = scenario_.faults[i];
     kernel_.schedule(f.at_ns, f.node == kNoNode ? 0 : f.node, fault_kind_, i);
@@ -216,32 +209,19 @@ void Simulation::on_client_tx(const Event& e) {
 }
 
 void Simulation::schedule_next_arrival(ClientId c, TimeNs now_ns) {
-  const double gap = sample_exponential(clients_[c].rng, mean_interarrival_ns_);
-  const TimeNs at = now_ns + static_cast<TimeNs>(std::llround(gap));
-  if (at < scenario_.duration_ns) {
-    kernel_.schedule(at, static_cast<NodeId>(nodes_.size() + c), arrival_kind_, c);
-  }
+  const auto at = clients_->next_arrival(c, now_ns, shared_->verify_cache);
+  if (at) kernel_.schedule(*at, static_cast<NodeId>(nodes_.size() + c), arrival_kind_, c);
 }
 
 void Simulation::on_arrival(const Event& e) {
   const auto c = static_cast<ClientId>(e.arg);
-  ClientState& client = clients_[c];
-  TxDraft draft = workload_->next_tx(c, e.time_ns, client.rng);
-  Transaction tx;
-  tx.kind = draft.kind;
-  tx.client = c;
-  tx.nonce = client.nonce++;
-  tx.submit_ns = e.time_ns;
-  tx.payload = std::move(draft.payload);
-  sign_tx(tx, client.key);
-  if (forged_fraction_ > 0 && client.rng.bernoulli(forged_fraction_)) {
-    // A forgery: the body is kept, the signature is not the signer's.
-    tx.signature.bytes[client.rng.next_below(tx.signature.bytes.size())] ^= 0x01;
-  }
-  auto ref = std::make_shared<const Transaction>(std::move(tx));
-  metrics_.on_submit(*ref, client.gateway, e.time_ns);
-  const TimeNs arrival_ns = client.link.transmit(ref->encoded_size(), e.time_ns);
-  kernel_.schedule(arrival_ns, client.gateway, client_tx_kind_, client_txs_.put(std::move(ref)));
+  ClientState& client = clients_->client(c);
+  PreparedTx prepared = std::move(client.ready.front());
+  client.ready.pop_front();
+  metrics_.on_submit(*prepared.tx, client.gateway, e.time_ns);
+  const TimeNs arrival_ns = client.link.transmit(prepared.tx->encoded_size(), e.time_ns);
+  kernel_.schedule(arrival_ns, client.gateway, client_tx_kind_,
+                   client_txs_.put(std::move(prepared.tx)));
   schedule_next_arrival(c, e.time_ns);
 }
 

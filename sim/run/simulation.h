@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "consensus/registry.h"
+#include "sim/clients/client_pool.h"
 #include "sim/kernel/kernel.h"
 #include "sim/network/link_model.h"
 #include "sim/network/topology.h"
@@ -38,14 +39,6 @@ struct RunOutcome {
   std::string stop_reason;  // why not, when !complete ("interrupted", a safety violation, ...)
   TimeNs end_ns = 0;        // simulated time reached
   std::uint64_t events = 0;
-};
-
-struct ClientState {
-  Rng rng;
-  SigningKey key;
-  AccessLink link;
-  NodeId gateway = 0;
-  std::uint64_t nonce = 0;
 };
 
 // Messages lost in the network, per sender (the network decides; nodes never see them).
@@ -133,7 +126,7 @@ class Simulation {
   Kernel kernel_;
   Metrics metrics_;
   std::vector<std::unique_ptr<Node>> nodes_;
-  std::vector<ClientState> clients_;
+  std::unique_ptr<ClientPool> clients_;
   std::vector<Rng> net_rngs_;  // per sender
   NetworkCounters net_counters_;
   Slab<PendingMessage> messages_;
@@ -148,8 +141,6 @@ class Simulation {
   EventKind deliver_kind_ = 0, timer_kind_ = 0, client_tx_kind_ = 0, arrival_kind_ = 0,
             fault_kind_ = 0;
   TimeNs end_ns_ = 0;
-  double mean_interarrival_ns_ = 0;
-  double forged_fraction_ = 0;
   bool violated_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include "sim/run/simulation.h"
 
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <atomic>
 
@@ -78,19 +79,36 @@ TEST(SimulationTest, EveryCommittedTransactionCarriesAValidSignature) {
   EXPECT_EQ(rejected_at_gateways, s.rejected);
 }
 
+std::string digest(const Simulation& sim) {
+  std::string d;
+  for (const TxRecord& t : sim.metrics().txs()) {
+    d += t.id.hex() + std::to_string(t.submit_ns) + ":" + std::to_string(t.commit_ns()) + ":" +
+         to_string(t.status) + ";";
+  }
+  for (const BlockRecord& b : sim.metrics().blocks()) {
+    d += b.hash.hex() + std::to_string(b.first_commit_ns) + ";";
+  }
+  for (const auto& n : sim.nodes()) d += std::to_string(n->cpu().busy_ns()) + ",";
+  return d;
+}
+
+TEST(SimulationTest, OneThreadAndTwoThreadsGiveIdenticalResults) {
+  std::string one, two;
+  {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
+    Ran r = run(scenario(kSmall, {{"workload.forged_fraction", "0.1"}}));
+    one = digest(*r.sim);
+  }
+  {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 2);
+    Ran r = run(scenario(kSmall, {{"workload.forged_fraction", "0.1"}}));
+    two = digest(*r.sim);
+  }
+  EXPECT_FALSE(one.empty());
+  EXPECT_EQ(one, two);
+}
+
 TEST(SimulationTest, SameSeedGivesIdenticalResultsAndAnotherSeedDoesNot) {
-  auto digest = [](const Simulation& sim) {
-    std::string d;
-    for (const TxRecord& t : sim.metrics().txs()) {
-      d += t.id.hex() + std::to_string(t.submit_ns) + ":" + std::to_string(t.commit_ns()) + ":" +
-           to_string(t.status) + ";";
-    }
-    for (const BlockRecord& b : sim.metrics().blocks()) {
-      d += b.hash.hex() + std::to_string(b.first_commit_ns) + ";";
-    }
-    for (const auto& n : sim.nodes()) d += std::to_string(n->cpu().busy_ns()) + ",";
-    return d;
-  };
   Ran a = run(scenario(kSmall));
   Ran b = run(scenario(kSmall));
   Ran c = run(scenario(kSmall, {{"seed", "12"}}));
