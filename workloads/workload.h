@@ -2,7 +2,9 @@
 //
 // The simulator owns arrivals (when each client submits) and signing; a Workload decides *what* a
 // client submits. next_tx(c, ...) may touch only client c's own generator state and must use only
-// the Rng it is given (client c's stream), so clients stay independent logical processes.
+// the Rng it is given (client c's stream), so clients stay independent logical processes. The
+// simulator relies on this: it calls next_tx for different clients concurrently (never for one
+// client from two threads at once), preparing their transactions ahead of the clock.
 #pragma once
 
 #include <cstdint>
