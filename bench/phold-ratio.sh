@@ -14,4 +14,4 @@ reps=${2:-7}
       if (a[1] ~ /Hlsim/) h[n] = rate; else b[n] = rate }
     END {
       printf "%-10s %16s %16s %8s\n", "pending", "hlsim ev/s", "std::pq ev/s", "ratio";
-      for (n in h) printf "%-10s %16.0f %16.0f %7.2fx\n", n, h[n], b[n], h[n] / b[n] }'
+      for (n in h) printf "%-10s %16.0f %16.0f %7.2fx\n", n, h[n], b[n], h[n] / b[n] }' | sort -n
