@@ -192,7 +192,8 @@ TEST_F(CliTest, InterruptLeavesAValidFileMarkedIncomplete) {
           "duration_s=100000", "-o", out.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Long enough for start-up (scenario, keys, signal handlers) even in a loaded sanitizer build.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
   kill(pid, SIGINT);
   int raw = 0;
   waitpid(pid, &raw, 0);
