@@ -117,12 +117,17 @@ SigningKey SigningKey::from_seed(const std::array<std::uint8_t, 32>& seed) {
   return key;
 }
 
-SigningKey SigningKey::derive(std::uint64_t run_seed, std::string_view identity) {
+std::array<std::uint8_t, 32> SigningKey::derive_seed(std::uint64_t run_seed,
+                                                     std::string_view identity) {
   Writer w(12 + 8 + identity.size());
   w.raw(as_bytes("hlsim-key-v1"));
   w.u64(run_seed);
   w.raw(as_bytes(identity));
-  return from_seed(sha256(w.data()).bytes);
+  return sha256(w.data()).bytes;
+}
+
+SigningKey SigningKey::derive(std::uint64_t run_seed, std::string_view identity) {
+  return from_seed(derive_seed(run_seed, identity));
 }
 
 Signature SigningKey::sign(ByteView message) const {

@@ -33,6 +33,9 @@ class SigningKey {
   static SigningKey from_seed(const std::array<std::uint8_t, 32>& seed);
   // Deterministic: seed = SHA-256("hlsim-key-v1" || run_seed (u64 LE) || identity).
   static SigningKey derive(std::uint64_t run_seed, std::string_view identity);
+  // The 32-byte seed derive() uses, for tools that export keys.
+  static std::array<std::uint8_t, 32> derive_seed(std::uint64_t run_seed,
+                                                  std::string_view identity);
 
   Signature sign(ByteView message) const;
   const PublicKey& public_key() const { return public_key_; }
