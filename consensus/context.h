@@ -17,7 +17,7 @@
 #include "consensus/message.h"
 #include "ledger/block.h"
 #include "ledger/chain.h"
-#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/signature.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/rng.h"
 #include "sim/kernel/time.h"

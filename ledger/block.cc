@@ -5,35 +5,37 @@
 #include "ledger/crypto/sha256.h"
 #include "ledger/encoding.h"
 #include "ledger/merkle.h"
-#include "ledger/verify_cache.h"
+#include "ledger/verifier.h"
 
 namespace hlsim {
 
 namespace {
 
-// u8 version | u64 height | prev_hash | tx_root | u32 proposer | u64 epoch | i64 timestamp_ns |
-// u32 tx_count | proposer key.
-constexpr std::size_t kHeaderBytes = 1 + 8 + 32 + 32 + 4 + 8 + 8 + 4 + 32;
-constexpr std::size_t kSignatureBytes = 64;
-// The smallest possible transaction encoding (empty payload): bounds how many a block can hold.
-constexpr std::size_t kTxMinBytes = 1 + 2 + 4 + 8 + 8 + 4 + 32 + 64;
+// u8 version | u64 height | prev_hash | tx_root | u64 state_height | state_root | u32 proposer |
+// u64 epoch | i64 timestamp_ns | u32 tx_count (the proposer key follows).
+constexpr std::size_t kHeaderFixedBytes = 1 + 8 + 32 + 32 + 8 + 32 + 4 + 8 + 8 + 4;
+// The smallest possible transaction encoding (empty payload, Ed25519 key, empty signature):
+// bounds how many a block of a given size can hold.
+constexpr std::size_t kTxMinBytes = 1 + 2 + 4 + 8 + 8 + 4 + 33 + 1;
 
 void write_header(const BlockHeader& h, Writer& w) {
   w.u8(kBlockEncodingVersion);
   w.u64(h.height);
   w.hash(h.prev_hash);
   w.hash(h.tx_root);
+  w.u64(h.state.height);
+  w.hash(h.state.root);
   w.u32(h.proposer);
   w.u64(h.epoch);
   w.i64(h.timestamp_ns);
   w.u32(h.tx_count);
-  w.raw(h.proposer_key.view());
+  h.proposer_key.encode_to(w);
 }
 
 }  // namespace
 
 Bytes BlockHeader::encode() const {
-  Writer w(kHeaderBytes);
+  Writer w(kHeaderFixedBytes + proposer_key.encoded_size());
   write_header(*this, w);
   return w.take();
 }
@@ -45,12 +47,13 @@ std::uint64_t Block::payload_bytes() const {
 }
 
 std::size_t Block::encoded_size() const {
-  return kHeaderBytes + kSignatureBytes + 4 + static_cast<std::size_t>(payload_bytes());
+  return kHeaderFixedBytes + header.proposer_key.encoded_size() + signature.encoded_size() + 4 +
+         static_cast<std::size_t>(payload_bytes());
 }
 
 void Block::encode_to(Writer& writer) const {
   write_header(header, writer);
-  writer.raw(signature.view());
+  signature.encode_to(writer);
   writer.u32(static_cast<std::uint32_t>(txs.size()));
   for (const TxRef& tx : txs) tx->encode_to(writer);
 }
@@ -70,13 +73,20 @@ std::optional<Block> Block::decode_from(Reader& reader) {
   reader.u64(h.height);
   reader.hash(h.prev_hash);
   reader.hash(h.tx_root);
+  reader.u64(h.state.height);
+  reader.hash(h.state.root);
   reader.u32(h.proposer);
   reader.u64(h.epoch);
   reader.i64(h.timestamp_ns);
   reader.u32(h.tx_count);
-  reader.raw(h.proposer_key.bytes.data(), h.proposer_key.bytes.size());
+  if (!reader.ok()) return std::nullopt;
+  std::optional<PublicKey> key = PublicKey::decode_from(reader);
+  if (!key) return std::nullopt;
+  h.proposer_key = *key;
   const std::size_t header_end = reader.position();
-  reader.raw(b.signature.bytes.data(), b.signature.bytes.size());
+  std::optional<Signature> signature = Signature::decode_from(reader);
+  if (!signature) return std::nullopt;
+  b.signature = *signature;
   std::uint32_t n = 0;
   reader.u32(n);
   if (!reader.ok()) return std::nullopt;
@@ -100,7 +110,8 @@ std::optional<Block> Block::decode(ByteView data) {
 }
 
 BlockRef seal_block(Height height, const Hash256& prev_hash, NodeId proposer, std::uint64_t epoch,
-                    TimeNs timestamp_ns, std::vector<TxRef> txs, const SigningKey& key) {
+                    TimeNs timestamp_ns, std::vector<TxRef> txs, const SigningKey& key,
+                    const StateCommitment& state) {
   auto b = std::make_shared<Block>();
   std::vector<Hash256> ids;
   ids.reserve(txs.size());
@@ -109,6 +120,7 @@ BlockRef seal_block(Height height, const Hash256& prev_hash, NodeId proposer, st
   h.height = height;
   h.prev_hash = prev_hash;
   h.tx_root = merkle_root(ids);
+  h.state = state;
   h.proposer = proposer;
   h.epoch = epoch;
   h.timestamp_ns = timestamp_ns;
@@ -132,6 +144,8 @@ const char* to_string(BlockCheck c) {
       return "tx_root does not match the transactions";
     case BlockCheck::kBadSignature:
       return "proposer signature does not verify";
+    case BlockCheck::kBadStateHeight:
+      return "header commits to the state of a height not below its own";
   }
   return "unknown block check";
 }
@@ -142,6 +156,7 @@ template <class VerifySignature>
 BlockCheck check_block_impl(const Block& block, VerifySignature&& verify_signature) {
   if (sha256(block.header.encode()) != block.hash) return BlockCheck::kBadHash;
   if (block.header.tx_count != block.txs.size()) return BlockCheck::kBadTxCount;
+  if (block.header.state.height >= block.header.height) return BlockCheck::kBadStateHeight;
   // Ids are recomputed from the transaction bodies rather than trusted, so a transaction altered
   // in memory after signing (its stale id kept) cannot hide behind a matching root; a stored id
   // that disagrees with its body is itself a defect of the block.
@@ -161,13 +176,13 @@ BlockCheck check_block_impl(const Block& block, VerifySignature&& verify_signatu
 
 BlockCheck check_block(const Block& block) {
   return check_block_impl(block, [&] {
-    return ed25519_verify(block.header.proposer_key, block.hash.view(), block.signature);
+    return verify_signature(block.header.proposer_key, block.hash.view(), block.signature);
   });
 }
 
-BlockCheck check_block(const Block& block, VerifyCache& cache) {
+BlockCheck check_block(const Block& block, Verifier& verifier) {
   return check_block_impl(block, [&] {
-    return cache.verify_digest(block.header.proposer_key, block.hash, block.signature);
+    return verifier.verify_digest(block.header.proposer_key, block.hash, block.signature);
   });
 }
 

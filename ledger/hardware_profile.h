@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ledger/crypto/signature.h"
 #include "sim/kernel/time.h"
 
 namespace hlsim {
@@ -16,17 +17,33 @@ struct HardwareProfile {
   std::string name = "default";
   double ed25519_sign_ns = 22'000;       // per signature
   double ed25519_verify_ns = 58'000;     // per verification
+  double ecdsa_p256_sign_ns = 25'000;    // per signature (SHA-256 of the message included)
+  double ecdsa_p256_verify_ns = 75'000;  // per verification
   double sha256_ns_per_call = 250;       // fixed cost per hash call
   double sha256_ns_per_byte = 2.2;       // per hashed byte
+  double aes256gcm_ns_per_call = 300;    // fixed cost per seal/open (key schedule, tag)
+  double aes256gcm_ns_per_byte = 0.4;    // per encrypted or decrypted byte
   double tx_execute_ns = 8'000;          // contract execution per transaction (excl. crypto)
+  double storage_get_ns_per_op = 1'000;  // per state read
+  double storage_get_ns_per_byte = 0.2;  // per byte read
   double storage_put_ns_per_op = 1'500;  // per state write
   double storage_put_ns_per_byte = 0.5;  // per written byte
-  double block_fsync_ns = 0;             // per block persisted (0 for the memory backend)
+  double block_fsync_ns = 0;             // per block persisted (0: no durable write modelled)
   double message_ns_per_byte = 0.2;      // encode/decode/copy cost per message byte
   double message_ns_per_call = 2'000;    // fixed per message sent or received (syscall, framing)
 
-  TimeNs sign_cost_ns() const { return round_ns(ed25519_sign_ns); }
-  TimeNs verify_cost_ns() const { return round_ns(ed25519_verify_ns); }
+  TimeNs sign_cost_ns(SigScheme scheme) const {
+    return round_ns(scheme == SigScheme::kEcdsaP256 ? ecdsa_p256_sign_ns : ed25519_sign_ns);
+  }
+  TimeNs verify_cost_ns(SigScheme scheme) const {
+    return round_ns(scheme == SigScheme::kEcdsaP256 ? ecdsa_p256_verify_ns : ed25519_verify_ns);
+  }
+  TimeNs aead_cost_ns(std::uint64_t bytes) const {
+    return round_ns(aes256gcm_ns_per_call + aes256gcm_ns_per_byte * static_cast<double>(bytes));
+  }
+  TimeNs get_cost_ns(std::uint64_t bytes) const {
+    return round_ns(storage_get_ns_per_op + storage_get_ns_per_byte * static_cast<double>(bytes));
+  }
   TimeNs hash_cost_ns(std::uint64_t bytes) const {
     return round_ns(sha256_ns_per_call + sha256_ns_per_byte * static_cast<double>(bytes));
   }

@@ -9,9 +9,8 @@ namespace hlsim {
 
 namespace {
 
-// u8 version | u16 kind | u32 client | u64 nonce | i64 submit_ns | u32 payload length | signer.
-constexpr std::size_t kBodyFixedBytes = 1 + 2 + 4 + 8 + 8 + 4 + 32;
-constexpr std::size_t kSignatureBytes = 64;
+// u8 version | u16 kind | u32 client | u64 nonce | i64 submit_ns | u32 payload length.
+constexpr std::size_t kBodyFixedBytes = 1 + 2 + 4 + 8 + 8 + 4;
 
 void write_body(const Transaction& tx, Writer& w) {
   w.u8(kTxEncodingVersion);
@@ -20,13 +19,13 @@ void write_body(const Transaction& tx, Writer& w) {
   w.u64(tx.nonce);
   w.i64(tx.submit_ns);
   w.bytes(tx.payload);
-  w.raw(tx.signer.view());
+  tx.signer.encode_to(w);
 }
 
 }  // namespace
 
 Bytes Transaction::body() const {
-  Writer w(kBodyFixedBytes + payload.size());
+  Writer w(kBodyFixedBytes + payload.size() + signer.encoded_size());
   write_body(*this, w);
   return w.take();
 }
@@ -34,12 +33,12 @@ Bytes Transaction::body() const {
 Hash256 Transaction::compute_id() const { return sha256(body()); }
 
 std::size_t Transaction::encoded_size() const {
-  return kBodyFixedBytes + payload.size() + kSignatureBytes;
+  return kBodyFixedBytes + payload.size() + signer.encoded_size() + signature.encoded_size();
 }
 
 void Transaction::encode_to(Writer& writer) const {
   write_body(*this, writer);
-  writer.raw(signature.view());
+  signature.encode_to(writer);
 }
 
 Bytes Transaction::encode() const {
@@ -58,10 +57,14 @@ std::optional<Transaction> Transaction::decode_from(Reader& reader) {
   reader.u64(tx.nonce);
   reader.i64(tx.submit_ns);
   reader.bytes(tx.payload, kTxPayloadBytesMax);
-  reader.raw(tx.signer.bytes.data(), tx.signer.bytes.size());
-  const std::size_t body_end = reader.position();
-  reader.raw(tx.signature.bytes.data(), tx.signature.bytes.size());
   if (!reader.ok()) return std::nullopt;
+  std::optional<PublicKey> signer = PublicKey::decode_from(reader);
+  if (!signer) return std::nullopt;
+  tx.signer = *signer;
+  const std::size_t body_end = reader.position();
+  std::optional<Signature> signature = Signature::decode_from(reader);
+  if (!signature) return std::nullopt;
+  tx.signature = *signature;
   // The id is the hash of the body exactly as received, so it never needs re-encoding.
   tx.id = sha256(reader.input().subspan(start, body_end - start));
   return tx;
@@ -89,7 +92,7 @@ bool verify_tx(const Transaction& tx) {
   if (tx.payload.size() > kTxPayloadBytesMax) return false;
   const Bytes body = tx.body();
   if (sha256(body) != tx.id) return false;
-  return ed25519_verify(tx.signer, body, tx.signature);
+  return verify_signature(tx.signer, body, tx.signature);
 }
 
 }  // namespace hlsim

@@ -1,9 +1,10 @@
-// A client transaction: a workload-defined payload signed by its client's Ed25519 key.
+// A client transaction: a workload-defined payload signed by its client's key (Ed25519 or ECDSA
+// P-256, ledger/crypto/signature.h).
 //
-// Canonical encoding (version 1), all integers little-endian:
+// Canonical encoding (version 2), all integers little-endian:
 //   body      = u8 version | u16 kind | u32 client | u64 nonce | i64 submit_ns |
-//               bytes payload (u32 length + data) | 32-byte signer public key
-//   encoding  = body | 64-byte signature
+//               bytes payload (u32 length + data) | signer public key (u8 scheme + key bytes)
+//   encoding  = body | signature (u8 length + bytes)
 // The id is SHA-256(body). The signature is over the body, so changing any byte of the body
 // changes the id and breaks the signature, and changing the signature breaks verification.
 #pragma once
@@ -13,13 +14,13 @@
 #include <optional>
 
 #include "ledger/bytes.h"
-#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/signature.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/time.h"
 
 namespace hlsim {
 
-inline constexpr std::uint8_t kTxEncodingVersion = 1;
+inline constexpr std::uint8_t kTxEncodingVersion = 2;
 // The largest payload an encoding may carry; decode rejects larger ones and sign_tx refuses them.
 inline constexpr std::size_t kTxPayloadBytesMax = std::size_t{16} << 20;
 

@@ -30,10 +30,24 @@ bool VerifyCache::verify(const Transaction& tx) {
     return it->second;
   }
   ++misses_;
-  const bool valid = ed25519_verify(tx.signer, body, tx.signature);
+  const bool valid = verify_signature(tx.signer, body, tx.signature);
   if (entries_.size() >= capacity_) entries_.clear();
   if (capacity_ > 0) entries_.emplace(key, valid);
   return valid;
+}
+
+std::optional<bool> VerifyCache::lookup(const Hash256& body_id, const Signature& sig) {
+  if (auto it = entries_.find(Key{body_id, sig}); it != entries_.end()) {
+    ++hits_;
+    return it->second;
+  }
+  ++misses_;
+  return std::nullopt;
+}
+
+void VerifyCache::insert(const Hash256& body_id, const Signature& sig, bool valid) {
+  if (entries_.size() >= capacity_) entries_.clear();
+  if (capacity_ > 0) entries_.insert_or_assign(Key{body_id, sig}, valid);
 }
 
 void VerifyCache::remember(const Transaction& tx, bool valid) {
@@ -48,7 +62,7 @@ bool VerifyCache::verify_digest(const PublicKey& key, const Hash256& digest, con
     return it->second;
   }
   ++misses_;
-  const bool valid = ed25519_verify(key, digest.view(), sig);
+  const bool valid = verify_signature(key, digest.view(), sig);
   if (digest_entries_.size() >= capacity_) digest_entries_.clear();
   if (capacity_ > 0) digest_entries_.emplace(k, valid);
   return valid;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 
 #include "ledger/transaction.h"
@@ -24,7 +25,13 @@ class VerifyCache {
   // next verify(tx) is a hit. REQUIRES: `valid` is what verify_tx(tx) returned.
   void remember(const Transaction& tx, bool valid);
 
-  // ed25519_verify(key, digest bytes, sig), memoised: for signatures over a 32-byte digest, such
+  // For callers that verify in parallel: the cached answer for a transaction whose body hashes to
+  // `body_id` (computed from the body, not taken from tx.id) with `sig`, or nullopt; and the
+  // recording of a real answer for it.
+  std::optional<bool> lookup(const Hash256& body_id, const Signature& sig);
+  void insert(const Hash256& body_id, const Signature& sig, bool valid);
+
+  // verify_signature(key, digest bytes, sig), memoised: for signatures over a 32-byte digest, such
   // as a block proposer's signature over the block hash. The key covers all three inputs.
   bool verify_digest(const PublicKey& key, const Hash256& digest, const Signature& sig);
 

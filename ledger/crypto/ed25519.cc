@@ -10,12 +10,11 @@
 #include "ledger/crypto/sha256.h"
 #include "ledger/encoding.h"
 
-namespace hlsim {
+namespace hlsim::ed25519 {
 
 namespace {
 
-constexpr std::size_t kSignatureBytes = 64;
-constexpr std::size_t kKeyBytes = 32;
+constexpr std::size_t kKeyBytes = kPublicKeyBytes;
 
 ossl::MdCtxPtr new_md_ctx() {
   ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
@@ -58,11 +57,10 @@ constexpr std::uint8_t kSmallOrderY[][kKeyBytes] = {
      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
 };
 
-bool has_small_order(const PublicKey& key) {
+bool has_small_order(ByteView key) {
   for (const auto& y : kSmallOrderY) {
-    std::uint8_t diff =
-        static_cast<std::uint8_t>((key.bytes[kKeyBytes - 1] & 0x7f) ^ y[kKeyBytes - 1]);
-    for (std::size_t i = 0; i + 1 < kKeyBytes; ++i) diff |= key.bytes[i] ^ y[i];
+    std::uint8_t diff = static_cast<std::uint8_t>((key[kKeyBytes - 1] & 0x7f) ^ y[kKeyBytes - 1]);
+    for (std::size_t i = 0; i + 1 < kKeyBytes; ++i) diff |= key[i] ^ y[i];
     if (diff == 0) return true;
   }
   return false;
@@ -75,10 +73,10 @@ bool has_small_order(const PublicKey& key) {
 class PublicKeyCache {
  public:
   // The parsed key, or nullptr if OpenSSL refuses the bytes.
-  EVP_PKEY* get(const PublicKey& key) {
+  EVP_PKEY* get(const PublicKeyBytes& key) {
     if (auto it = keys_.find(key); it != keys_.end()) return it->second.get();
     ossl::PkeyPtr pkey(
-        EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.bytes.data(), key.bytes.size()));
+        EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), key.size()));
     if (!pkey) return nullptr;
     if (keys_.size() >= kCapacity) keys_.clear();
     return keys_.emplace(key, std::move(pkey)).first->second.get();
@@ -87,29 +85,29 @@ class PublicKeyCache {
  private:
   static constexpr std::size_t kCapacity = std::size_t{1} << 14;
   struct KeyHash {
-    std::size_t operator()(const PublicKey& k) const noexcept {
+    std::size_t operator()(const PublicKeyBytes& k) const noexcept {
       std::size_t v;
-      std::memcpy(&v, k.bytes.data(), sizeof v);
+      std::memcpy(&v, k.data(), sizeof v);
       return v;
     }
   };
-  std::unordered_map<PublicKey, ossl::PkeyPtr, KeyHash> keys_;
+  std::unordered_map<PublicKeyBytes, ossl::PkeyPtr, KeyHash> keys_;
 };
 
 }  // namespace
 
-struct SigningKey::Impl {
+struct PrivateKey::Impl {
   ossl::PkeyPtr pkey;
 };
 
-SigningKey SigningKey::from_seed(const std::array<std::uint8_t, 32>& seed) {
+PrivateKey PrivateKey::from_seed(const std::array<std::uint8_t, 32>& seed) {
   auto impl = std::make_shared<Impl>();
   impl->pkey.reset(
       EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
   if (!impl->pkey) ossl::throw_error("EVP_PKEY_new_raw_private_key(ED25519)");
-  SigningKey key;
-  std::size_t len = key.public_key_.bytes.size();
-  if (EVP_PKEY_get_raw_public_key(impl->pkey.get(), key.public_key_.bytes.data(), &len) != 1) {
+  PrivateKey key;
+  std::size_t len = key.public_key_.size();
+  if (EVP_PKEY_get_raw_public_key(impl->pkey.get(), key.public_key_.data(), &len) != 1) {
     ossl::throw_error("EVP_PKEY_get_raw_public_key");
   }
   if (len != kKeyBytes) throw std::runtime_error("OpenSSL: Ed25519 public key has wrong length");
@@ -117,7 +115,7 @@ SigningKey SigningKey::from_seed(const std::array<std::uint8_t, 32>& seed) {
   return key;
 }
 
-std::array<std::uint8_t, 32> SigningKey::derive_seed(std::uint64_t run_seed,
+std::array<std::uint8_t, 32> PrivateKey::derive_seed(std::uint64_t run_seed,
                                                      std::string_view identity) {
   Writer w(12 + 8 + identity.size());
   w.raw(as_bytes("hlsim-key-v1"));
@@ -126,19 +124,15 @@ std::array<std::uint8_t, 32> SigningKey::derive_seed(std::uint64_t run_seed,
   return sha256(w.data()).bytes;
 }
 
-SigningKey SigningKey::derive(std::uint64_t run_seed, std::string_view identity) {
-  return from_seed(derive_seed(run_seed, identity));
-}
-
-Signature SigningKey::sign(ByteView message) const {
-  if (!impl_) throw std::logic_error("SigningKey::sign on a default-constructed key");
+SignatureBytes PrivateKey::sign(ByteView message) const {
+  if (!impl_) throw std::logic_error("ed25519::PrivateKey::sign on a default-constructed key");
   ossl::MdCtxPtr ctx = new_md_ctx();
   if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, impl_->pkey.get()) != 1) {
     ossl::throw_error("EVP_DigestSignInit(ED25519)");
   }
-  Signature sig;
-  std::size_t len = sig.bytes.size();
-  if (EVP_DigestSign(ctx.get(), sig.bytes.data(), &len, message.data(), message.size()) != 1) {
+  SignatureBytes sig{};
+  std::size_t len = sig.size();
+  if (EVP_DigestSign(ctx.get(), sig.data(), &len, message.data(), message.size()) != 1) {
     ossl::throw_error("EVP_DigestSign(ED25519)");
   }
   if (len != kSignatureBytes) {
@@ -147,8 +141,11 @@ Signature SigningKey::sign(ByteView message) const {
   return sig;
 }
 
-bool ed25519_verify(const PublicKey& key, ByteView message, const Signature& signature) {
-  if (has_small_order(key)) return false;
+bool verify(ByteView public_key, ByteView message, ByteView signature) {
+  if (public_key.size() != kPublicKeyBytes || signature.size() != kSignatureBytes) return false;
+  if (has_small_order(public_key)) return false;
+  PublicKeyBytes key;
+  std::memcpy(key.data(), public_key.data(), key.size());
   thread_local PublicKeyCache cache;
   EVP_PKEY* pkey = cache.get(key);
   if (pkey == nullptr) {
@@ -160,10 +157,10 @@ bool ed25519_verify(const PublicKey& key, ByteView message, const Signature& sig
     ossl::clear_errors();
     return false;
   }
-  const int rc = EVP_DigestVerify(ctx.get(), signature.bytes.data(), signature.bytes.size(),
-                                  message.data(), message.size());
+  const int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
+                                  message.size());
   if (rc != 1) ossl::clear_errors();
   return rc == 1;
 }
 
-}  // namespace hlsim
+}  // namespace hlsim::ed25519

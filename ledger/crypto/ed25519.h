@@ -1,8 +1,8 @@
-// Ed25519 signatures through OpenSSL 3 EVP (RFC 8032, pure Ed25519).
+// Ed25519 (RFC 8032, pure Ed25519) through OpenSSL 3 EVP: the backend behind SigningKey and
+// verify_signature (ledger/crypto/signature.h) for SigScheme::kEd25519.
 //
-// Keys are derived deterministically from (run seed, identity) so that a run is reproducible.
-// verify() returns true only when OpenSSL positively verified the signature; every OpenSSL error
-// is a rejection, never "valid".
+// verify() returns true only when OpenSSL positively verified the signature; every OpenSSL error,
+// a wrong length or a small-order public key is a rejection, never "valid".
 #pragma once
 
 #include <array>
@@ -12,40 +12,31 @@
 
 #include "ledger/bytes.h"
 
-namespace hlsim {
+namespace hlsim::ed25519 {
 
-struct PublicKey {
-  std::array<std::uint8_t, 32> bytes{};
-  auto operator<=>(const PublicKey&) const = default;
-  ByteView view() const { return {bytes.data(), bytes.size()}; }
-};
+inline constexpr std::size_t kPublicKeyBytes = 32;
+inline constexpr std::size_t kSignatureBytes = 64;
+using PublicKeyBytes = std::array<std::uint8_t, kPublicKeyBytes>;
+using SignatureBytes = std::array<std::uint8_t, kSignatureBytes>;
 
-struct Signature {
-  std::array<std::uint8_t, 64> bytes{};
-  auto operator<=>(const Signature&) const = default;
-  ByteView view() const { return {bytes.data(), bytes.size()}; }
-};
-
-// A private key. Holds an OpenSSL EVP_PKEY (RAII); copyable (shares the immutable key).
-class SigningKey {
+// A private key: an OpenSSL EVP_PKEY (RAII); copies share the immutable key.
+class PrivateKey {
  public:
   // From a 32-byte RFC 8032 private key seed.
-  static SigningKey from_seed(const std::array<std::uint8_t, 32>& seed);
-  // Deterministic: seed = SHA-256("hlsim-key-v1" || run_seed (u64 LE) || identity).
-  static SigningKey derive(std::uint64_t run_seed, std::string_view identity);
-  // The 32-byte seed derive() uses, for tools that export keys.
+  static PrivateKey from_seed(const std::array<std::uint8_t, 32>& seed);
+  // The seed SigningKey::derive uses: SHA-256("hlsim-key-v1" || run_seed (u64 LE) || identity).
   static std::array<std::uint8_t, 32> derive_seed(std::uint64_t run_seed,
                                                   std::string_view identity);
 
-  Signature sign(ByteView message) const;
-  const PublicKey& public_key() const { return public_key_; }
+  const PublicKeyBytes& public_key() const { return public_key_; }
+  SignatureBytes sign(ByteView message) const;
 
  private:
   struct Impl;
   std::shared_ptr<const Impl> impl_;
-  PublicKey public_key_;
+  PublicKeyBytes public_key_{};
 };
 
-bool ed25519_verify(const PublicKey& key, ByteView message, const Signature& signature);
+bool verify(ByteView public_key, ByteView message, ByteView signature);
 
-}  // namespace hlsim
+}  // namespace hlsim::ed25519

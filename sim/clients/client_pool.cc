@@ -11,7 +11,7 @@ namespace hlsim {
 
 ClientPool::ClientPool(std::uint64_t seed, std::uint32_t clients, std::uint32_t validators,
                        double rate_tps, double forged_fraction, TimeNs stop_ns,
-                       const AccessLink& link, Workload* workload)
+                       const AccessLink& link, Workload* workload, SigScheme scheme)
     : workload_(workload),
       mean_gap_ns_(rate_tps > 0 ? 1e9 * clients / rate_tps : 0),
       forged_fraction_(forged_fraction),
@@ -22,7 +22,7 @@ ClientPool::ClientPool(std::uint64_t seed, std::uint32_t clients, std::uint32_t 
   clients_.reserve(clients);
   for (ClientId c = 0; c < clients; ++c) {
     ClientState s{Rng::stream(seed, RngDomain::kClient, c),
-                  SigningKey::derive(seed, "client-" + std::to_string(c)),
+                  SigningKey::derive(seed, "client-" + std::to_string(c), scheme),
                   link,
                   static_cast<NodeId>(c % validators),
                   0,
@@ -50,7 +50,7 @@ void ClientPool::advance(ClientId c, TimeNs horizon_ns) {
     sign_tx(tx, client.key);
     if (forged_fraction_ > 0 && client.rng.bernoulli(forged_fraction_)) {
       // A forgery: the body is kept, the signature is not the signer's.
-      tx.signature.bytes[client.rng.next_below(tx.signature.bytes.size())] ^= 0x01;
+      tx.signature.bytes[client.rng.next_below(tx.signature.size)] ^= 0x01;
     }
     const bool valid = verify_tx(tx);
     client.ready.push_back({at, std::make_shared<const Transaction>(std::move(tx)), valid});
@@ -58,7 +58,7 @@ void ClientPool::advance(ClientId c, TimeNs horizon_ns) {
   }
 }
 
-void ClientPool::prepare(TimeNs horizon_ns, VerifyCache& cache) {
+void ClientPool::prepare(TimeNs horizon_ns, Verifier& verifier) {
   if (horizon_ns <= prepared_to_ns_) return;
   std::vector<std::size_t> before(clients_.size());
   for (std::size_t c = 0; c < clients_.size(); ++c) before[c] = clients_[c].ready.size();
@@ -69,16 +69,16 @@ void ClientPool::prepare(TimeNs horizon_ns, VerifyCache& cache) {
   for (std::size_t c = 0; c < clients_.size(); ++c) {
     const auto& ready = clients_[c].ready;
     for (std::size_t i = before[c]; i < ready.size(); ++i) {
-      cache.remember(*ready[i].tx, ready[i].signature_valid);
+      verifier.remember(*ready[i].tx, ready[i].signature_valid);
     }
   }
   prepared_to_ns_ = horizon_ns;
 }
 
-std::optional<TimeNs> ClientPool::next_arrival(ClientId c, TimeNs now_ns, VerifyCache& cache) {
+std::optional<TimeNs> ClientPool::next_arrival(ClientId c, TimeNs now_ns, Verifier& verifier) {
   ClientState& client = clients_[c];
   if (client.ready.empty() && client.next_arrival_ns < stop_ns_) {
-    prepare(std::max(now_ns, client.next_arrival_ns) + window_ns_, cache);
+    prepare(std::max(now_ns, client.next_arrival_ns) + window_ns_, verifier);
   }
   if (client.ready.empty()) return std::nullopt;
   return client.ready.front().submit_ns;

@@ -14,9 +14,9 @@
 #include <optional>
 #include <vector>
 
-#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/signature.h"
 #include "ledger/transaction.h"
-#include "ledger/verify_cache.h"
+#include "ledger/verifier.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/rng.h"
 #include "sim/kernel/time.h"
@@ -46,18 +46,19 @@ class ClientPool {
   // `rate_tps` over all clients; arrivals stop at `stop_ns`. `workload` must outlive the pool and
   // its next_tx must be safe to call concurrently for different clients (the Workload contract).
   ClientPool(std::uint64_t seed, std::uint32_t clients, std::uint32_t validators, double rate_tps,
-             double forged_fraction, TimeNs stop_ns, const AccessLink& link, Workload* workload);
+             double forged_fraction, TimeNs stop_ns, const AccessLink& link, Workload* workload,
+             SigScheme scheme = SigScheme::kEd25519);
 
   std::uint32_t size() const { return static_cast<std::uint32_t>(clients_.size()); }
   ClientState& client(ClientId c) { return clients_[c]; }
 
   // Prepares every client's arrivals before `horizon_ns` (in parallel), and records their
   // verification results in `cache`.
-  void prepare(TimeNs horizon_ns, VerifyCache& cache);
+  void prepare(TimeNs horizon_ns, Verifier& verifier);
 
   // The client's next prepared arrival, preparing up to `now_ns + window` for all clients first
   // when it has none. nullopt when the client submits nothing more.
-  std::optional<TimeNs> next_arrival(ClientId c, TimeNs now_ns, VerifyCache& cache);
+  std::optional<TimeNs> next_arrival(ClientId c, TimeNs now_ns, Verifier& verifier);
 
  private:
   void advance(ClientId c, TimeNs horizon_ns);

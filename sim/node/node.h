@@ -12,9 +12,9 @@
 
 #include "consensus/protocol.h"
 #include "ledger/chain.h"
-#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/signature.h"
 #include "ledger/hardware_profile.h"
-#include "ledger/verify_cache.h"
+#include "ledger/verifier.h"
 #include "sim/kernel/rng.h"
 #include "sim/kernel/timers.h"
 #include "sim/node/cpu_model.h"
@@ -58,10 +58,10 @@ struct NodeCounters {
 };
 
 // Shared by all nodes of one run (one simulation thread): validators' public keys and the
-// verification cache (a pure-function memo; see ledger/verify_cache.h).
+// verifier (its policy and memo; see ledger/verifier.h).
 struct NodeShared {
   std::vector<PublicKey> validator_keys;
-  VerifyCache verify_cache;
+  Verifier verifier;
   HardwareProfile profile;
 };
 

@@ -238,7 +238,14 @@ void write_run(H5::H5File& file, const std::string& run_id, const Simulation& si
     profile += k + ": " + buf + "\n";
   }
   attr_text(run, "hardware_profile", profile);
-  attr_text(run, "verification_policy", "once");
+  attr_text(run, "verification_policy", to_string(sc.ledger.verify));
+  attr_text(run, "signature_scheme", to_string(sc.ledger.signature));
+  attr_text(run, "storage", sc.ledger.storage);
+  if (sc.ledger.verify == VerifyPolicy::kModelOnly) {
+    attr_text(run, "verification_note",
+              "model-only: no signature was verified, only its cost charged; forged transactions "
+              "and blocks would not have been rejected");
+  }
   attr_text(run, "summary", summary_json(summary, /*include_host=*/false));
 
   const Metrics& m = sim.metrics();
@@ -318,10 +325,10 @@ void write_run(H5::H5File& file, const std::string& run_id, const Simulation& si
   attr_num(host, "events_per_s", H5::PredType::NATIVE_DOUBLE, summary.host.events_per_s);
   attr_num(host, "simulated_s_per_wall_s", H5::PredType::NATIVE_DOUBLE,
            summary.host.sim_s_per_wall_s);
-  attr_num(host, "verify_cache_hits", H5::PredType::NATIVE_UINT64,
-           sim.shared().verify_cache.hits());
-  attr_num(host, "verify_cache_misses", H5::PredType::NATIVE_UINT64,
-           sim.shared().verify_cache.misses());
+  attr_num(host, "verify_real_checks", H5::PredType::NATIVE_UINT64,
+           sim.shared().verifier.real_checks());
+  attr_num(host, "verify_reused", H5::PredType::NATIVE_UINT64, sim.shared().verifier.reused());
+  attr_num(host, "verify_skipped", H5::PredType::NATIVE_UINT64, sim.shared().verifier.skipped());
 }
 
 std::string temp_name(const std::string& path) {

@@ -2,10 +2,12 @@
 //
 //   /runs/<run id>/            attributes: scenario (effective YAML), seed, hlsim_version,
 //                              schema_version, complete (0/1), stop_reason, protocol, workload,
-//                              hardware_profile (YAML), summary (JSON, host figures excluded)
+//                              hardware_profile (YAML), verification_policy, signature_scheme,
+//                              storage, [verification_note], summary (JSON, host figures excluded)
 //     tx, blocks, nodes, messages, timeseries, leaders   compound tables (one row per item)
 //     host/                    attributes that depend on the machine: wall_s, events_per_s,
-//                              simulated_s_per_wall_s, verify_cache_hits, verify_cache_misses
+//                              simulated_s_per_wall_s, verify_real_checks, verify_reused,
+//                              verify_skipped
 // Everything outside host/ is a pure function of scenario, seed and hlsim version.
 //
 // The file is written to "<path>.tmp-<pid>" and renamed over <path> only when complete, so a

@@ -59,6 +59,7 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
       metrics_(workload_->kind_names()) {
   const std::uint32_t n = sc.consensus.nodes;
   shared_->profile = sc.node.profile;
+  shared_->verifier = Verifier(sc.ledger.verify);
 
   deliver_handler_.sim = timer_handler_.sim = client_tx_handler_.sim = arrival_handler_.sim =
       fault_handler_.sim = this;
@@ -71,7 +72,8 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   std::vector<SigningKey> keys;
   keys.reserve(n);
   for (NodeId i = 0; i < n; ++i) {
-    keys.push_back(SigningKey::derive(sc.seed, "validator-" + std::to_string(i)));
+    keys.push_back(
+        SigningKey::derive(sc.seed, "validator-" + std::to_string(i), sc.ledger.signature));
     shared_->validator_keys.push_back(keys.back().public_key());
   }
   for (NodeId i = 0; i < n; ++i) {
@@ -85,7 +87,7 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
 
   clients_ = std::make_unique<ClientPool>(sc.seed, sc.workload.clients, n, sc.workload.rate_tps,
                                           sc.workload.forged_fraction, sc.duration_ns, client_link,
-                                          workload_.get());
+                                          workload_.get(), sc.ledger.signature);
   end_ns_ = sc.duration_ns + sc.drain_ns;
 }
 
@@ -209,7 +211,7 @@ void Simulation::on_client_tx(const Event& e) {
 }
 
 void Simulation::schedule_next_arrival(ClientId c, TimeNs now_ns) {
-  const auto at = clients_->next_arrival(c, now_ns, shared_->verify_cache);
+  const auto at = clients_->next_arrival(c, now_ns, shared_->verifier);
   if (at) kernel_.schedule(*at, static_cast<NodeId>(nodes_.size() + c), arrival_kind_, c);
 }
 

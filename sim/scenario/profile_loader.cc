@@ -17,9 +17,15 @@ struct Field {
 constexpr Field kFields[] = {
     {"ed25519_sign_ns", &HardwareProfile::ed25519_sign_ns},
     {"ed25519_verify_ns", &HardwareProfile::ed25519_verify_ns},
+    {"ecdsa_p256_sign_ns", &HardwareProfile::ecdsa_p256_sign_ns},
+    {"ecdsa_p256_verify_ns", &HardwareProfile::ecdsa_p256_verify_ns},
     {"sha256_ns_per_call", &HardwareProfile::sha256_ns_per_call},
     {"sha256_ns_per_byte", &HardwareProfile::sha256_ns_per_byte},
+    {"aes256gcm_ns_per_call", &HardwareProfile::aes256gcm_ns_per_call},
+    {"aes256gcm_ns_per_byte", &HardwareProfile::aes256gcm_ns_per_byte},
     {"tx_execute_ns", &HardwareProfile::tx_execute_ns},
+    {"storage_get_ns_per_op", &HardwareProfile::storage_get_ns_per_op},
+    {"storage_get_ns_per_byte", &HardwareProfile::storage_get_ns_per_byte},
     {"storage_put_ns_per_op", &HardwareProfile::storage_put_ns_per_op},
     {"storage_put_ns_per_byte", &HardwareProfile::storage_put_ns_per_byte},
     {"block_fsync_ns", &HardwareProfile::block_fsync_ns},
@@ -32,7 +38,8 @@ constexpr Field kFields[] = {
 Result<HardwareProfile> profile_from_yaml(const YAML::Node& node, const std::string& path) {
   HardwareProfile p;
   if (!node.IsMap()) return Error{path + ": expected a map of profile fields"};
-  std::vector<std::string> names = {"name", "description"};
+  // `calibration` holds what `hlsim calibrate` measured (medians, spreads, host): informational.
+  std::vector<std::string> names = {"name", "description", "calibration"};
   for (const auto& f : kFields) names.emplace_back(f.name);
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
@@ -41,7 +48,7 @@ Result<HardwareProfile> profile_from_yaml(const YAML::Node& node, const std::str
       p.name = kv.second.as<std::string>();
       continue;
     }
-    if (key == "description") continue;
+    if (key == "description" || key == "calibration") continue;
     const Field* field = nullptr;
     for (const auto& f : kFields) {
       if (key == f.name) field = &f;

@@ -85,6 +85,23 @@ std::vector<ParamSpec> node_specs() {
               "hardware profile: a name in results/profiles/, a .yaml path, or an inline map")};
 }
 
+std::vector<ParamSpec> ledger_specs() {
+  return {string_param("signature", "ed25519",
+                       "signature scheme of every validator and client key (ECDSA: P-256 with "
+                       "SHA-256, DER signatures)",
+                       {"ed25519", "ecdsa-p256"}),
+          string_param("verify", "once",
+                       "verification policy: every-node (each node really verifies), once (first "
+                       "check real, later ones reuse it), model-only (nothing verified, only "
+                       "charged; forgeries are NOT rejected)",
+                       {"every-node", "once", "model-only"}),
+          string_param("storage", "memory",
+                       "ledger storage backend: memory (lost on a crash; the node catches up from "
+                       "peers) or rocksdb (one RocksDB per node beside the results file; recovered "
+                       "from disk on restart)",
+                       {"memory", "rocksdb"})};
+}
+
 struct Loader {
   std::string source;  // file name for errors
   std::string base_dir;
@@ -259,8 +276,8 @@ struct Loader {
     Scenario sc;
     if (!root.IsMap()) return Error{source + ": expected a map of scenario keys at the top level"};
     std::map<std::string, YAML::Node> sections;
-    const std::vector<std::string> section_names = {"consensus", "workload", "network",
-                                                    "nodes",     "faults",   "output"};
+    const std::vector<std::string> section_names = {"consensus", "workload", "network", "nodes",
+                                                    "ledger",    "faults",   "output"};
     auto top = flatten(root, "", section_names, &sections);
     if (!top.ok()) return top.error();
     for (const auto& name : section_names) {
@@ -408,6 +425,18 @@ struct Loader {
       }
     }
 
+    // ledger
+    {
+      auto flat = flatten(sections["ledger"], "ledger", {}, nullptr);
+      if (!flat.ok()) return flat.error();
+      auto v = ParamValues::parse(ledger_specs(), flat.value(), "ledger");
+      if (!v.ok()) return locate(v.error());
+      // The choices were validated by the specs, so parsing cannot fail here.
+      sc.ledger.signature = *parse_sig_scheme(v->get_string("signature"));
+      sc.ledger.verify = *parse_verify_policy(v->get_string("verify"));
+      sc.ledger.storage = v->get_string("storage");
+    }
+
     // faults
     if (sections.count("faults") && !sections["faults"].IsNull()) {
       const YAML::Node& list = sections["faults"];
@@ -542,6 +571,7 @@ const std::vector<ScenarioKeyDoc>& scenario_key_docs() {
                    "extra per-message delay: {dist: exponential|uniform|lognormal|pareto|constant, "
                    "<param>_ms: ...} e.g. {dist: exponential, mean_ms: 0.5}"});
     add("nodes.", node_specs());
+    add("ledger.", ledger_specs());
     out.push_back({"faults", "list", "[]", "",
                    "timed faults: {at_s: 20, crash: <node id>|leader} or {at_s: 40, restart: "
                    "<node id>|crashed}"});

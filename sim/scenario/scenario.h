@@ -10,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "ledger/crypto/signature.h"
 #include "ledger/hardware_profile.h"
+#include "ledger/verifier.h"
 #include "sim/kernel/distributions.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/params.h"
@@ -47,6 +49,12 @@ struct WorkloadConfig {
   ParamValues params;          // the workload's own
 };
 
+struct LedgerConfig {
+  SigScheme signature = SigScheme::kEd25519;  // every validator's and client's key scheme
+  VerifyPolicy verify = VerifyPolicy::kOnce;  // see ledger/verifier.h
+  std::string storage = "memory";             // memory | rocksdb (ledger/storage/ledger_store.h)
+};
+
 struct NodeConfig {
   std::uint32_t cores = 4;
   std::string profile_name = "default";
@@ -74,6 +82,7 @@ struct Scenario {
   WorkloadConfig workload;
   NetworkConfig network;
   NodeConfig node;
+  LedgerConfig ledger;
   std::vector<FaultEvent> faults;  // sorted by time
   std::string output_path = "results.h5";
   std::string effective_yaml;  // the scenario after overrides, as loaded

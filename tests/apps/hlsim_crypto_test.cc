@@ -101,7 +101,7 @@ TEST(CryptoCliTest, MalformedBatchLineExitsTwoNamingTheLine) {
 TEST(CryptoCliTest, BadHexExitsTwo) {
   Output o = hlsim("crypto verify --pub abc --msg '' --sig " + kSig);
   EXPECT_EQ(o.status, 2);
-  EXPECT_NE(o.text.find("pub: expected 64 hex digits"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("pub: expected hex"), std::string::npos) << o.text;
 }
 
 }  // namespace

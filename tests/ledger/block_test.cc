@@ -16,7 +16,8 @@ namespace {
 
 using testing::make_tx;
 
-constexpr std::size_t kHeaderBytes = 129;
+// Fixed fields (137 bytes) and an Ed25519 proposer key (1 + 32).
+constexpr std::size_t kHeaderBytes = 170;
 
 class BlockTest : public ::testing::Test {
  protected:
@@ -30,7 +31,9 @@ class BlockTest : public ::testing::Test {
   BlockRef seal(std::size_t n, std::size_t payload_bytes = 24) const {
     Hash256 prev;
     prev.bytes[0] = 0xAB;
-    return seal_block(5, prev, 2, 9, 123'456'789, make_txs(n, payload_bytes), proposer_);
+    StateCommitment state{3, {}};
+    state.root.bytes[31] = 0xCD;
+    return seal_block(5, prev, 2, 9, 123'456'789, make_txs(n, payload_bytes), proposer_, state);
   }
   // Re-hashes the header after an in-memory edit, as a forger would, keeping the old signature.
   static void rehash(Block& b) { b.hash = sha256(b.header.encode()); }
@@ -51,7 +54,7 @@ TEST_F(BlockTest, SealFillsHeaderAndChecksOk) {
   for (const TxRef& tx : b->txs) ids.push_back(tx->id);
   EXPECT_EQ(b->header.tx_root, merkle_root(ids));
   EXPECT_EQ(b->hash, sha256(b->header.encode()));
-  EXPECT_TRUE(ed25519_verify(proposer_.public_key(), b->hash.view(), b->signature));
+  EXPECT_TRUE(verify_signature(proposer_.public_key(), b->hash.view(), b->signature));
   EXPECT_EQ(check_block(*b), BlockCheck::kOk);
 }
 
@@ -73,16 +76,20 @@ TEST_F(BlockTest, HeaderEncodingLayoutIsTheDocumentedOne) {
   EXPECT_EQ(to_hex(ByteView(h).subspan(1, 8)), "0500000000000000");
   EXPECT_EQ(to_hex(ByteView(h).subspan(9, 32)), b->header.prev_hash.hex());
   EXPECT_EQ(to_hex(ByteView(h).subspan(41, 32)), b->header.tx_root.hex());
-  EXPECT_EQ(to_hex(ByteView(h).subspan(73, 4)), "02000000");
-  EXPECT_EQ(to_hex(ByteView(h).subspan(77, 8)), "0900000000000000");
-  EXPECT_EQ(to_hex(ByteView(h).subspan(85, 8)), "15cd5b0700000000");
-  EXPECT_EQ(to_hex(ByteView(h).subspan(93, 4)), "01000000");
-  EXPECT_EQ(to_hex(ByteView(h).subspan(97, 32)), to_hex(proposer_.public_key().view()));
+  EXPECT_EQ(to_hex(ByteView(h).subspan(73, 8)), "0300000000000000");  // state height
+  EXPECT_EQ(to_hex(ByteView(h).subspan(81, 32)), b->header.state.root.hex());
+  EXPECT_EQ(to_hex(ByteView(h).subspan(113, 4)), "02000000");
+  EXPECT_EQ(to_hex(ByteView(h).subspan(117, 8)), "0900000000000000");
+  EXPECT_EQ(to_hex(ByteView(h).subspan(125, 8)), "15cd5b0700000000");
+  EXPECT_EQ(to_hex(ByteView(h).subspan(133, 4)), "01000000");
+  EXPECT_EQ(h[137], static_cast<std::uint8_t>(SigScheme::kEd25519));
+  EXPECT_EQ(to_hex(ByteView(h).subspan(138, 32)), to_hex(proposer_.public_key().view()));
   const Bytes enc = b->encode();
   EXPECT_EQ(Bytes(enc.begin(), enc.begin() + kHeaderBytes), h);
-  EXPECT_EQ(to_hex(ByteView(enc).subspan(kHeaderBytes, 64)), to_hex(b->signature.view()));
-  EXPECT_EQ(to_hex(ByteView(enc).subspan(kHeaderBytes + 64, 4)), "01000000");
-  EXPECT_EQ(Bytes(enc.begin() + kHeaderBytes + 68, enc.end()), b->txs[0]->encode());
+  EXPECT_EQ(enc[kHeaderBytes], 64);  // signature length
+  EXPECT_EQ(to_hex(ByteView(enc).subspan(kHeaderBytes + 1, 64)), to_hex(b->signature.view()));
+  EXPECT_EQ(to_hex(ByteView(enc).subspan(kHeaderBytes + 65, 4)), "01000000");
+  EXPECT_EQ(Bytes(enc.begin() + kHeaderBytes + 69, enc.end()), b->txs[0]->encode());
 }
 
 TEST_F(BlockTest, EncodedSizeAndPayloadBytesMatchTheEncoding) {
@@ -91,7 +98,7 @@ TEST_F(BlockTest, EncodedSizeAndPayloadBytesMatchTheEncoding) {
   for (const TxRef& tx : b->txs) payload += tx->encode().size();
   EXPECT_EQ(b->payload_bytes(), payload);
   EXPECT_EQ(b->encoded_size(), b->encode().size());
-  EXPECT_EQ(b->encoded_size(), kHeaderBytes + 64 + 4 + payload);
+  EXPECT_EQ(b->encoded_size(), kHeaderBytes + 65 + 4 + payload);
 }
 
 TEST_F(BlockTest, RoundTripGivesSameHashAndTransactions) {
@@ -119,7 +126,9 @@ TEST_F(BlockTest, DecodeRejectsTruncationTrailingBytesAndUnknownVersion) {
   longer.push_back(0);
   EXPECT_FALSE(Block::decode(longer).has_value());
   Bytes bad_version = enc;
-  bad_version[0] = 2;
+  bad_version[0] = 1;  // the previous version is no longer read
+  EXPECT_FALSE(Block::decode(bad_version).has_value());
+  bad_version[0] = 3;
   EXPECT_FALSE(Block::decode(bad_version).has_value());
 }
 
@@ -127,7 +136,7 @@ TEST_F(BlockTest, TamperedTransactionPayloadOnTheWireGivesBadTxRoot) {
   const BlockRef b = seal(3);
   Bytes enc = b->encode();
   // The first transaction's payload starts after its 27-byte fixed prefix and 4-byte length.
-  const std::size_t payload_at = kHeaderBytes + 64 + 4 + 27 + 4;
+  const std::size_t payload_at = kHeaderBytes + 65 + 4 + 27 + 4;
   enc[payload_at] ^= 0x01;
   const std::optional<Block> back = Block::decode(enc);
   ASSERT_TRUE(back.has_value());

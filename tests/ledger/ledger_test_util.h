@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "ledger/bytes.h"
-#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/signature.h"
 #include "ledger/transaction.h"
 
 namespace hlsim::testing {

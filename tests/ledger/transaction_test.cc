@@ -25,18 +25,20 @@ TEST_F(TransactionTest, EncodingLayoutIsTheDocumentedOne) {
   tx.payload = {0xaa, 0xbb};
   sign_tx(tx, key_);
   const Bytes enc = tx.encode();
-  ASSERT_EQ(enc.size(), 1u + 2 + 4 + 8 + 8 + 4 + 2 + 32 + 64);
-  EXPECT_EQ(to_hex(ByteView(enc).first(29)),
-            "01"
+  ASSERT_EQ(enc.size(), 1u + 2 + 4 + 8 + 8 + 4 + 2 + 33 + 65);
+  EXPECT_EQ(to_hex(ByteView(enc).first(30)),
+            "02"
             "0201"
             "06050403"
             "0900000000000000"
             "ffffffffffffffff"
             "02000000"
-            "aabb");
-  EXPECT_EQ(to_hex(ByteView(enc).subspan(29, 32)), to_hex(key_.public_key().view()));
-  EXPECT_EQ(to_hex(ByteView(enc).subspan(61)), to_hex(tx.signature.view()));
-  EXPECT_EQ(tx.body(), Bytes(enc.begin(), enc.end() - 64));
+            "aabb"
+            "01");  // signer scheme: Ed25519
+  EXPECT_EQ(to_hex(ByteView(enc).subspan(30, 32)), to_hex(key_.public_key().view()));
+  EXPECT_EQ(enc[62], 64);  // signature length
+  EXPECT_EQ(to_hex(ByteView(enc).subspan(63)), to_hex(tx.signature.view()));
+  EXPECT_EQ(tx.body(), Bytes(enc.begin(), enc.end() - 65));
   EXPECT_EQ(tx.id, sha256(tx.body()));
   EXPECT_EQ(tx.compute_id(), tx.id);
 }
@@ -45,7 +47,7 @@ TEST_F(TransactionTest, EncodedSizeMatchesEncodeForManyPayloadSizes) {
   for (std::size_t n : {0u, 1u, 31u, 64u, 1000u, 70'000u}) {
     const Transaction tx = make_tx(key_, n, n);
     EXPECT_EQ(tx.encoded_size(), tx.encode().size()) << n;
-    EXPECT_EQ(tx.encoded_size(), 123 + n);
+    EXPECT_EQ(tx.encoded_size(), 125 + n);
   }
 }
 
@@ -151,7 +153,7 @@ TEST_F(TransactionTest, DecodeRejectsTrailingBytes) {
 
 TEST_F(TransactionTest, DecodeRejectsUnknownVersion) {
   Bytes enc = make_tx(key_, 6).encode();
-  for (int v : {0, 2, 255}) {
+  for (int v : {0, 1, 3, 255}) {
     enc[0] = static_cast<std::uint8_t>(v);
     EXPECT_FALSE(Transaction::decode(enc).has_value()) << v;
   }
@@ -165,8 +167,10 @@ TEST_F(TransactionTest, DecodeRejectsPayloadOverSixteenMebibytes) {
   w.u64(0);
   w.i64(0);
   w.bytes(Bytes(kTxPayloadBytesMax + 1, 0));
-  w.raw(PublicKey{}.view());
-  w.raw(Signature{}.view());
+  w.u8(static_cast<std::uint8_t>(SigScheme::kEd25519));
+  w.raw(Bytes(32, 0));
+  w.u8(64);
+  w.raw(Bytes(64, 0));
   EXPECT_FALSE(Transaction::decode(w.data()).has_value());
 
   Transaction at_limit;

@@ -23,7 +23,7 @@ class Cluster::NodeCryptoImpl final : public NodeCrypto {
   }
   Signature sign(ByteView message) override { return cluster_.node_keys_[self_].sign(message); }
   bool verify(const PublicKey& key, ByteView message, const Signature& signature) override {
-    return ed25519_verify(key, message, signature);
+    return verify_signature(key, message, signature);
   }
   Hash256 hash(ByteView data) override { return sha256(data); }
   BlockRef seal_block(Height height, const Hash256& prev_hash, std::uint64_t epoch,

@@ -42,7 +42,7 @@
 #include "consensus/protocol.h"
 #include "ledger/block.h"
 #include "ledger/chain.h"
-#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/signature.h"
 #include "ledger/transaction.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/rng.h"

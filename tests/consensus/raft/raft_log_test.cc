@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/signature.h"
 
 namespace hlsim {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ledger/block.h"
-#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/signature.h"
 #include "sim/kernel/rng.h"
 
 namespace hlsim {

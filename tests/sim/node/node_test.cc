@@ -40,7 +40,7 @@ class NodeTest : public ::testing::Test {
 
 TEST_F(NodeTest, AcceptsABlockSealedByTheValidatorItNames) {
   EXPECT_TRUE(node_->decode_block(block_by(keys_[1], 1)).has_value());
-  EXPECT_GT(node_->job_cost_ns(), shared_.profile.verify_cost_ns() - 1);
+  EXPECT_GT(node_->job_cost_ns(), shared_.profile.verify_cost_ns(SigScheme::kEd25519) - 1);
 }
 
 TEST_F(NodeTest, RejectsABlockSignedByAnOutsider) {
@@ -70,7 +70,7 @@ TEST_F(NodeTest, SignaturesAreRealAndCharged) {
   const Bytes msg = {1, 2, 3};
   const TimeNs before = node_->job_cost_ns();
   const Signature sig = node_->sign(msg);
-  EXPECT_EQ(node_->job_cost_ns() - before, shared_.profile.sign_cost_ns());
+  EXPECT_EQ(node_->job_cost_ns() - before, shared_.profile.sign_cost_ns(SigScheme::kEd25519));
   EXPECT_TRUE(node_->verify(node_->public_key(), msg, sig));
   EXPECT_FALSE(node_->verify(node_->public_key_of(1), msg, sig));
   EXPECT_EQ(node_->hash(msg), sha256(msg));
