@@ -113,13 +113,13 @@ BlockRef seal_block(Height height, const Hash256& prev_hash, NodeId proposer, st
                     TimeNs timestamp_ns, std::vector<TxRef> txs, const SigningKey& key,
                     const StateCommitment& state) {
   auto b = std::make_shared<Block>();
-  std::vector<Hash256> ids;
-  ids.reserve(txs.size());
-  for (const TxRef& tx : txs) ids.push_back(tx->id);
+  std::vector<Hash256> leaves;
+  leaves.reserve(txs.size());
+  for (const TxRef& tx : txs) leaves.push_back(tx->commitment());
   BlockHeader& h = b->header;
   h.height = height;
   h.prev_hash = prev_hash;
-  h.tx_root = merkle_root(ids);
+  h.tx_root = merkle_root(leaves);
   h.state = state;
   h.proposer = proposer;
   h.epoch = epoch;
@@ -160,14 +160,15 @@ BlockCheck check_block_impl(const Block& block, VerifySignature&& verify_signatu
   // Ids are recomputed from the transaction bodies rather than trusted, so a transaction altered
   // in memory after signing (its stale id kept) cannot hide behind a matching root; a stored id
   // that disagrees with its body is itself a defect of the block.
-  std::vector<Hash256> ids;
-  ids.reserve(block.txs.size());
+  std::vector<Hash256> leaves;
+  leaves.reserve(block.txs.size());
   for (const TxRef& tx : block.txs) {
     if (!tx) return BlockCheck::kBadTxRoot;
-    ids.push_back(tx->compute_id());
-    if (ids.back() != tx->id) return BlockCheck::kBadTxRoot;
+    const Hash256 id = tx->compute_id();
+    if (id != tx->id) return BlockCheck::kBadTxRoot;
+    leaves.push_back(tx->commitment_for(id));
   }
-  if (merkle_root(ids) != block.header.tx_root) return BlockCheck::kBadTxRoot;
+  if (merkle_root(leaves) != block.header.tx_root) return BlockCheck::kBadTxRoot;
   if (!verify_signature()) return BlockCheck::kBadSignature;
   return BlockCheck::kOk;
 }

@@ -5,7 +5,8 @@
 //   proposer public key (u8 scheme + key bytes)
 // hash = SHA-256(header encoding); the proposer signs the hash.
 // Block encoding: header | signature (u8 length + bytes) | u32 tx count | each transaction.
-// tx_root is the Merkle root (ledger/merkle.h) of the transaction ids in block order.
+// tx_root is the Merkle root (ledger/merkle.h) of the transactions' commitments (id and signature,
+// Transaction::commitment) in block order, so the header fixes every byte of the block.
 //
 // The state commitment: state_root is the root of the authenticated world state
 // (ledger/state/sparse_merkle.h) after executing blocks 1..state_height, where state_height <

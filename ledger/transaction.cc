@@ -32,6 +32,15 @@ Bytes Transaction::body() const {
 
 Hash256 Transaction::compute_id() const { return sha256(body()); }
 
+Hash256 Transaction::commitment() const { return commitment_for(id); }
+
+Hash256 Transaction::commitment_for(const Hash256& tx_id) const {
+  Writer w(32 + signature.encoded_size());
+  w.hash(tx_id);
+  signature.encode_to(w);
+  return sha256(w.data());
+}
+
 std::size_t Transaction::encoded_size() const {
   return kBodyFixedBytes + payload.size() + signer.encoded_size() + signature.encoded_size();
 }

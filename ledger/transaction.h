@@ -35,6 +35,13 @@ struct Transaction {
   Hash256 id;  // SHA-256(body); set by sign_tx / decode
 
   Bytes body() const;
+  // What a block's Merkle tree commits to for this transaction: SHA-256(id || signature encoding).
+  // Unlike the id it covers the signature too, so a block's tx_root (and hence its hash and its
+  // proposer's signature) fixes every byte of every transaction, including a signature that does
+  // not verify (a forgery the block recorded as invalid).
+  Hash256 commitment() const;
+  // commitment() for a given id (e.g. one recomputed from the body).
+  Hash256 commitment_for(const Hash256& tx_id) const;
   // SHA-256(body()) computed now, whatever `id` holds.
   Hash256 compute_id() const;
   Bytes encode() const;

@@ -11,7 +11,7 @@ constexpr std::string_view kVoteDomain = "hlsim-vote-v1";
 // u8 version | u8 kind | u64 height | u64 epoch | block hash | u32 voter.
 constexpr std::size_t kBodyFixedBytes = 1 + 1 + 8 + 8 + 32 + 4;
 
-Bytes signed_message(const Vote& v) {
+Bytes signed_message(const SignedVote& v) {
   Writer w(kVoteDomain.size() + kBodyFixedBytes + v.voter_key.encoded_size());
   w.raw(as_bytes(kVoteDomain));
   w.raw(v.body());
@@ -20,7 +20,7 @@ Bytes signed_message(const Vote& v) {
 
 }  // namespace
 
-Bytes Vote::body() const {
+Bytes SignedVote::body() const {
   Writer w(kBodyFixedBytes + voter_key.encoded_size());
   w.u8(kVoteEncodingVersion);
   w.u8(kind);
@@ -32,27 +32,27 @@ Bytes Vote::body() const {
   return w.take();
 }
 
-Hash256 Vote::id() const { return sha256(body()); }
+Hash256 SignedVote::id() const { return sha256(body()); }
 
-std::size_t Vote::encoded_size() const {
+std::size_t SignedVote::encoded_size() const {
   return kBodyFixedBytes + voter_key.encoded_size() + signature.encoded_size();
 }
 
-void Vote::encode_to(Writer& w) const {
+void SignedVote::encode_to(Writer& w) const {
   w.raw(body());
   signature.encode_to(w);
 }
 
-Bytes Vote::encode() const {
+Bytes SignedVote::encode() const {
   Writer w(encoded_size());
   encode_to(w);
   return w.take();
 }
 
-std::optional<Vote> Vote::decode_from(Reader& r) {
+std::optional<SignedVote> SignedVote::decode_from(Reader& r) {
   std::uint8_t version = 0;
   if (!r.u8(version) || version != kVoteEncodingVersion) return std::nullopt;
-  Vote v;
+  SignedVote v;
   r.u8(v.kind);
   r.u64(v.height);
   r.u64(v.epoch);
@@ -68,19 +68,19 @@ std::optional<Vote> Vote::decode_from(Reader& r) {
   return v;
 }
 
-std::optional<Vote> Vote::decode(ByteView data) {
+std::optional<SignedVote> SignedVote::decode(ByteView data) {
   Reader r(data);
-  std::optional<Vote> v = decode_from(r);
+  std::optional<SignedVote> v = decode_from(r);
   if (!v || !r.done()) return std::nullopt;
   return v;
 }
 
-void sign_vote(Vote& vote, const SigningKey& key) {
+void sign_vote(SignedVote& vote, const SigningKey& key) {
   vote.voter_key = key.public_key();
   vote.signature = key.sign(signed_message(vote));
 }
 
-bool verify_vote(const Vote& vote) {
+bool verify_vote(const SignedVote& vote) {
   return verify_signature(vote.voter_key, signed_message(vote), vote.signature);
 }
 

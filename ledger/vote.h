@@ -24,7 +24,7 @@ class Reader;
 
 inline constexpr std::uint8_t kVoteEncodingVersion = 1;
 
-struct Vote {
+struct SignedVote {
   std::uint8_t kind = 0;
   Height height = 0;
   std::uint64_t epoch = 0;  // view / round
@@ -39,14 +39,14 @@ struct Vote {
   std::size_t encoded_size() const;
   void encode_to(Writer& w) const;
   // nullopt on malformed, truncated or (for decode) trailing input.
-  static std::optional<Vote> decode(ByteView data);
-  static std::optional<Vote> decode_from(Reader& r);
+  static std::optional<SignedVote> decode(ByteView data);
+  static std::optional<SignedVote> decode_from(Reader& r);
 };
 
 // Fills voter_key and signature. The other fields must be set.
-void sign_vote(Vote& vote, const SigningKey& key);
+void sign_vote(SignedVote& vote, const SigningKey& key);
 // True when the signature verifies under voter_key. (Whether voter_key belongs to `voter` is the
 // protocol's membership check.)
-bool verify_vote(const Vote& vote);
+bool verify_vote(const SignedVote& vote);
 
 }  // namespace hlsim

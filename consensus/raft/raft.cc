@@ -41,7 +41,11 @@ Height Raft::match_index(NodeId peer) const {
 
 void Raft::start(Context& ctx) { reset_volatile(ctx); }
 
-void Raft::on_restart(Context& ctx) {
+void Raft::on_restart(Context& ctx, bool storage_lost) {
+  if (storage_lost) {
+    log_ = RaftLog{};
+    catching_up_ = true;
+  }
   // Timers set before the crash are gone; forget their ids instead of cancelling them.
   election_timer_.reset();
   heartbeat_timer_.reset();
@@ -129,6 +133,11 @@ void Raft::on_timer(Context& ctx, TimerId id, std::uint64_t tag) {
         // Heard from a leader (or granted a vote) since this timer was set: wait out the rest.
         election_timer_ = ctx.set_timer(election_deadline_ - ctx.now(), kElectionTimer);
         election_fire_ns_ = election_deadline_;
+        return;
+      }
+      if (catching_up_) {
+        // No campaigning with a log that may lack committed entries; wait for a leader.
+        arm_election_timer(ctx);
         return;
       }
       start_election(ctx);
@@ -244,7 +253,7 @@ void Raft::handle_request_vote(Context& ctx, NodeId from, const RequestVote& m) 
   if (m.candidate != from) return;
   observe_term(ctx, m.term);
   bool granted = false;
-  if (m.term == current_term_ && (!voted_for_ || *voted_for_ == from)) {
+  if (m.term == current_term_ && !catching_up_ && (!voted_for_ || *voted_for_ == from)) {
     // §5.4.1: grant only to a candidate whose log is at least as up to date as ours.
     const bool up_to_date =
         m.last_log_term > log_.last_term() ||
@@ -335,6 +344,10 @@ void Raft::handle_append_entries(Context& ctx, NodeId from, const AppendEntries&
   if (m.leader_commit > commit_index_) {
     commit_index_ = std::max(commit_index_, std::min(m.leader_commit, last_new));
     apply_commits(ctx);
+  }
+  if (catching_up_ && m.leader_commit > 0 && m.leader_commit <= last_new &&
+      log_.term_at(m.leader_commit) == m.term) {
+    catching_up_ = false;
   }
   ctx.send(from, encode_message(AppendReply{current_term_, true, last_new, log_.last_index()}));
 }

@@ -20,7 +20,9 @@
 // those the leader's blocks have not brought back to it (the forward may have been lost). The
 // leader drops a transaction already in its log or queue.
 //
-// Persistent state (survives on_restart): current term, vote, log. Everything else is volatile.
+// Persistent state: current term and vote (always survive a restart) and the log (survives with
+// durable storage; with memory storage the node re-fetches it from the leader and abstains from
+// votes and elections until it has caught up). Everything else is volatile.
 // Not thread-safe; one instance is driven by one node's jobs.
 #pragma once
 
@@ -55,7 +57,7 @@ class Raft final : public Protocol {
   void on_transaction(Context& ctx, const TxRef& tx) override;
   void on_message(Context& ctx, NodeId from, const Message& msg) override;
   void on_timer(Context& ctx, TimerId id, std::uint64_t tag) override;
-  void on_restart(Context& ctx) override;
+  void on_restart(Context& ctx, bool storage_lost) override;
 
   std::uint64_t epoch() const override { return current_term_; }
   bool is_leader() const override { return role_ == Role::kLeader; }
@@ -70,6 +72,8 @@ class Raft final : public Protocol {
   const RaftParams& params() const { return params_; }
   // Leader only (0 otherwise): the highest index known replicated on `peer`.
   Height match_index(NodeId peer) const;
+  // True after a restart that lost the log, until the node has caught up (see catching_up_).
+  bool catching_up() const { return catching_up_; }
 
  private:
   // The leader's view of one follower (as etcd-raft's Progress): in kProbe it sends one
@@ -133,10 +137,17 @@ class Raft final : public Protocol {
   const NodeId self_;
   const std::uint32_t nodes_;
 
-  // Persistent state.
+  // Persistent state. The log is lost with memory storage; the term and vote never are.
   std::uint64_t current_term_ = 0;
   std::optional<NodeId> voted_for_;
   RaftLog log_;
+  // Set when a restart lost the log: the node neither votes nor campaigns until it again holds
+  // every entry committed before it crashed. Entries it acknowledged before the crash may have
+  // counted towards a commit quorum; voting for a candidate that lacks them could elect a leader
+  // without a committed entry. It is caught up once it holds the log up to a commit index the
+  // current leader reports for an entry of the leader's own term: that index covers every entry
+  // committed in earlier terms (Leader Completeness) and everything this term committed so far.
+  bool catching_up_ = false;
 
   // Volatile state.
   Role role_ = Role::kFollower;

@@ -49,12 +49,15 @@ class LedgerStore {
   virtual Height height() const = 0;
   // The encoding stored for block h; nullopt unless 1 <= h <= height().
   virtual std::optional<Bytes> block(Height h) const = 0;
+  // The state root recorded with block h (ledger/state/sparse_merkle.h); nullopt unless
+  // 1 <= h <= height().
+  virtual std::optional<Hash256> state_root(Height h) const = 0;
 
-  // Atomically stores `block_encoding` as block `h` and applies `writes` in order (a later write
-  // to the same key wins). Fails, changing nothing, unless h == height() + 1, or on an I/O error
-  // (the message names the directory).
-  virtual Status commit_block(Height h, ByteView block_encoding,
-                              std::span<const StateWrite> writes) = 0;
+  // Atomically stores `block_encoding` as block `h` with the `state_root` its execution produced
+  // and applies `writes` in order (a later write to the same key wins). Fails, changing nothing,
+  // unless h == height() + 1, or on an I/O error (the message names the directory).
+  virtual Status commit_block(Height h, ByteView block_encoding, std::span<const StateWrite> writes,
+                              const Hash256& state_root) = 0;
 
   // --- run metadata (scheme, validator keys, ...), outside the state and the blocks ---
   virtual Status put_meta(std::string_view key, ByteView value) = 0;
@@ -65,7 +68,6 @@ std::unique_ptr<LedgerStore> make_memory_ledger_store();
 
 // Opens (creating it when `create` is true) the RocksDB ledger in `dir`. An error names `dir`
 // and what RocksDB reported (e.g. a lock held by another process, a corrupt directory).
-Result<std::unique_ptr<LedgerStore>> open_rocksdb_ledger_store(const std::string& dir,
-                                                               bool create);
+Result<std::unique_ptr<LedgerStore>> open_rocksdb_ledger_store(const std::string& dir, bool create);
 
 }  // namespace hlsim

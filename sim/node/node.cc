@@ -1,11 +1,49 @@
 #include "sim/node/node.h"
 
 #include <cassert>
+#include <cmath>
+#include <stdexcept>
 
 #include "ledger/crypto/sha256.h"
-#include "ledger/storage/memory_store.h"
+#include "ledger/encoding.h"
+#include "workloads/execute.h"
 
 namespace hlsim {
+
+namespace {
+
+std::string node_dir(const NodeShared& shared, NodeId id) {
+  return shared.storage_dir + "/node-" + std::to_string(id);
+}
+
+Chain open_chain(const NodeShared& shared, NodeId id, bool create) {
+  auto store = open_node_store(shared, id, create);
+  if (!store.ok()) throw std::runtime_error(store.error().message);
+  if (create) {
+    if (store.value()->backend() == "rocksdb") {
+      Writer keys;
+      for (const PublicKey& k : shared.validator_keys) k.encode_to(keys);
+      Status a = store.value()->put_meta("validators", keys.data());
+      Status b = store.value()->put_meta("scenario", as_bytes(shared.scenario_yaml));
+      if (!a.ok() || !b.ok()) throw std::runtime_error((a.ok() ? b : a).error().message);
+    }
+    return Chain(std::move(store.value()));
+  }
+  auto chain = Chain::open(std::move(store.value()));
+  if (!chain.ok()) {
+    throw std::runtime_error("node " + std::to_string(id) + " cannot recover its ledger from " +
+                             node_dir(shared, id) + ": " + chain.error().message);
+  }
+  return std::move(chain.value());
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LedgerStore>> open_node_store(const NodeShared& shared, NodeId id,
+                                                     bool create) {
+  if (shared.storage == "rocksdb") return open_rocksdb_ledger_store(node_dir(shared, id), create);
+  return make_memory_ledger_store();
+}
 
 Node::Node(NodeId id, std::uint32_t cluster_size, std::uint32_t cores, std::uint64_t seed,
            SigningKey key, std::unique_ptr<Protocol> protocol, std::unique_ptr<Contract> contract,
@@ -16,7 +54,7 @@ Node::Node(NodeId id, std::uint32_t cluster_size, std::uint32_t cores, std::uint
       protocol_(std::move(protocol)),
       contract_(std::move(contract)),
       shared_(shared),
-      chain_(std::make_unique<MemoryStore>()),
+      chain_(open_chain(*shared, id, /*create=*/true)),
       cpu_(cores),
       rng_(Rng::stream(seed, RngDomain::kNode, id)) {
   counters_.msgs_sent.assign(message_types, 0);
@@ -35,9 +73,16 @@ void Node::crash(TimeNs now_ns) {
   crashed_ = true;
   ++counters_.crashes;
   cpu_.reset(now_ns);
+  // The chain stays readable for observers until the restart decides what survived (nothing is
+  // written to it while the node is down).
 }
 
 void Node::restart(TimeNs now_ns) {
+  chain_ = Chain();  // closes a durable store, as the crashed process would have
+  if (!storage_lost_on_crash()) {
+    chain_ = open_chain(*shared_, id_, /*create=*/false);
+    counters_.recovered_blocks += chain_.height();
+  }
   crashed_ = false;
   ++incarnation_;   // timers armed before the crash no longer fire
   timers_.clear();  // ids keep increasing, so a stale id can never name a new timer
@@ -84,36 +129,52 @@ TimerId Node::set_timer(TimeNs delay_ns, std::uint64_t tag) {
 }
 
 void Node::commit(const BlockRef& block) {
-  CommitRecord record{block, {}};
-  record.outcomes.reserve(block->txs.size());
+  const std::string who = "node " + std::to_string(id_) + ": ";
+  const BlockHeader& header = block->header;
+  if (header.height != chain_.next_height() || header.prev_hash != chain_.head_hash()) {
+    outbox_.violations.push_back(who + "committed block " + std::to_string(header.height) +
+                                 " that does not extend its chain at height " +
+                                 std::to_string(chain_.height()));
+    return;
+  }
+  // The header's state commitment must be what this node's own execution produced.
+  if (header.state.height > chain_.height() ||
+      chain_.state_root_at(header.state.height) != header.state.root) {
+    outbox_.violations.push_back(who + "block " + std::to_string(header.height) +
+                                 " commits to state root " + header.state.root.hex().substr(0, 8) +
+                                 " after height " + std::to_string(header.state.height) +
+                                 ", which differs from this node's execution");
+    return;
+  }
   // Every validator checks every committed transaction's signature before executing it. The real
   // checks run in parallel on the host's cores; the simulated cost is charged per transaction.
   const std::vector<std::uint8_t> valid = shared_->verifier.verify_txs(block->txs);
-  for (std::size_t i = 0; i < block->txs.size(); ++i) {
-    const Transaction* tx = block->txs[i].get();
-    charge(profile().verify_cost_ns(tx->signer.scheme));
-    if (valid[i] == 0) {
-      record.outcomes.push_back(TxOutcome::kInvalid);
-      continue;
-    }
-    charge(profile().round_ns(profile().tx_execute_ns));
-    const ApplyResult r = contract_->apply(chain_.state(), *tx, block->header.timestamp_ns);
-    charge(static_cast<TimeNs>(r.writes) * profile().round_ns(profile().storage_put_ns_per_op) +
-           profile().round_ns(profile().storage_put_ns_per_byte *
-                              static_cast<double>(r.written_bytes)));
-    record.outcomes.push_back(r.outcome);
-    ++counters_.txs_executed;
+  for (const TxRef& tx : block->txs) charge(profile().verify_cost_ns(tx->signer.scheme));
+  BlockExecution run = execute_block(*contract_, chain_.store(), *block, valid);
+  charge(
+      static_cast<TimeNs>(run.executed) * profile().round_ns(profile().tx_execute_ns) +
+      static_cast<TimeNs>(run.put_ops) * profile().round_ns(profile().storage_put_ns_per_op) +
+      profile().round_ns(profile().storage_put_ns_per_byte * static_cast<double>(run.put_bytes)) +
+      static_cast<TimeNs>(run.reads) * profile().round_ns(profile().storage_get_ns_per_op) +
+      profile().round_ns(profile().storage_get_ns_per_byte * static_cast<double>(run.read_bytes)));
+  counters_.txs_executed += run.executed;
+  counters_.state_reads += run.reads;
+  const std::vector<StateWrite>& writes = run.writes;
+  charge(state_tree_cost_ns(writes.size()) + profile().round_ns(profile().block_fsync_ns));
+  if (Status appended = chain_.append(block, writes); !appended.ok()) {
+    // The links were checked above, so this is the store failing (e.g. a disk error).
+    throw std::runtime_error(who + "cannot store block " + std::to_string(header.height) + ": " +
+                             appended.error().message);
   }
-  charge(profile().round_ns(profile().block_fsync_ns));
-  Status appended = chain_.append(block);
-  if (!appended.ok()) {
-    outbox_.violations.push_back("node " + std::to_string(id_) +
-                                 " committed a block that does "
-                                 "not extend its chain: " +
-                                 appended.error().message);
-    return;
-  }
-  outbox_.commits.push_back(std::move(record));
+  outbox_.commits.push_back(CommitRecord{block, std::move(run.outcomes)});
+}
+
+TimeNs Node::state_tree_cost_ns(std::size_t writes) const {
+  // Each written key rehashes its path: about log2(keys) inner nodes plus its leaf, 65 bytes each.
+  if (writes == 0) return 0;
+  const double keys = static_cast<double>(std::max<std::uint64_t>(chain_.store().key_count(), 1));
+  const auto depth = static_cast<TimeNs>(std::ceil(std::log2(keys + 1)));
+  return static_cast<TimeNs>(writes) * (depth + 1) * profile().hash_cost_ns(65);
 }
 
 const PublicKey& Node::public_key_of(NodeId validator) const {
@@ -154,7 +215,8 @@ BlockRef Node::seal_block(Height height, const Hash256& prev_hash, std::uint64_t
                           std::vector<TxRef> txs) {
   charge(merkle_cost_ns(txs.size()) + profile().hash_cost_ns(200) +
          profile().sign_cost_ns(key_.scheme()));
-  return hlsim::seal_block(height, prev_hash, id_, epoch, now_ns_, std::move(txs), key_);
+  return hlsim::seal_block(height, prev_hash, id_, epoch, now_ns_, std::move(txs), key_,
+                           chain_.state_commitment());
 }
 
 std::optional<BlockRef> Node::decode_block(ByteView encoded) {

@@ -55,6 +55,8 @@ struct NodeCounters {
   std::uint64_t client_txs_rejected = 0;  // ... whose signature did not verify
   std::uint64_t txs_executed = 0;
   std::uint64_t crashes = 0;
+  std::uint64_t recovered_blocks = 0;  // blocks found in durable storage at restarts, in total
+  std::uint64_t state_reads = 0;       // contract reads of the world state
 };
 
 // Shared by all nodes of one run (one simulation thread): validators' public keys and the
@@ -63,7 +65,18 @@ struct NodeShared {
   std::vector<PublicKey> validator_keys;
   Verifier verifier;
   HardwareProfile profile;
+  // Ledger storage: "memory", or "rocksdb" with node i's database in <storage_dir>/node-<i>.
+  std::string storage = "memory";
+  std::string storage_dir;
+  // Recorded in every durable store (meta keys "scenario" and "validators") so `hlsim verify` can
+  // re-execute and check a node's ledger on its own.
+  std::string scenario_yaml;
 };
+
+// Opens node `id`'s ledger store as `shared` says: a fresh memory store, or its RocksDB directory
+// (created when `create`).
+Result<std::unique_ptr<LedgerStore>> open_node_store(const NodeShared& shared, NodeId id,
+                                                     bool create);
 
 class Node final : public Context, public NodeCrypto {
  public:
@@ -85,7 +98,11 @@ class Node final : public Context, public NodeCrypto {
   bool crashed() const { return crashed_; }
   std::uint32_t incarnation() const { return incarnation_; }
   void crash(TimeNs now_ns);
-  void restart(TimeNs now_ns);  // caller then runs a job calling protocol().on_restart()
+  // Reopens the ledger: recovered from disk (rocksdb) or empty (memory). The caller then runs a
+  // job calling protocol().on_restart(node, storage_lost()). Throws std::runtime_error when a
+  // durable store cannot be reopened.
+  void restart(TimeNs now_ns);
+  bool storage_lost_on_crash() const { return shared_->storage != "rocksdb"; }
 
   // A client transaction arriving: verifies its signature (charged). False when rejected.
   bool admit_client_tx(const Transaction& tx);
@@ -122,6 +139,7 @@ class Node final : public Context, public NodeCrypto {
  private:
   const HardwareProfile& profile() const { return shared_->profile; }
   TimeNs merkle_cost_ns(std::size_t leaves) const;
+  TimeNs state_tree_cost_ns(std::size_t writes) const;
 
   NodeId id_;
   std::uint32_t cluster_size_;

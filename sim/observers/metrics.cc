@@ -72,6 +72,10 @@ void Metrics::on_commit(NodeId node, const Block& block, const std::vector<TxOut
                  " but block " + b.hash.hex().substr(0, 16) + " was committed there first");
     return;
   }
+  if (node < recommit_through_.size() && h <= recommit_through_[node]) {
+    ++recommits_;
+    return;
+  }
   ++b.commits;
   b.last_commit_ns = now_ns;
 
@@ -109,6 +113,11 @@ void Metrics::on_commit(NodeId node, const Block& block, const std::vector<TxOut
     }
     if (node == r.gateway && r.gateway_commit_ns < 0) r.gateway_commit_ns = now_ns;
   }
+}
+
+void Metrics::on_storage_lost(NodeId node, Height height) {
+  if (recommit_through_.size() <= node) recommit_through_.resize(node + 1, 0);
+  recommit_through_[node] = std::max(recommit_through_[node], height);
 }
 
 void Metrics::on_leader(std::uint64_t epoch, NodeId leader, TimeNs now_ns) {

@@ -73,6 +73,12 @@ class Metrics {
   void on_commit(NodeId node, const Block& block, const std::vector<TxOutcome>& outcomes,
                  TimeNs now_ns);
   void on_leader(std::uint64_t epoch, NodeId leader, TimeNs now_ns);
+  // `node` restarted without its ledger (memory storage) after committing up to `height`: its
+  // commits at heights <= height are re-commits while it catches up. They are still checked for
+  // agreement but not counted again.
+  void on_storage_lost(NodeId node, Height height);
+  // Blocks re-committed by nodes catching up after losing their ledger.
+  std::uint64_t recommits() const { return recommits_; }
   void on_violation(std::string what) { violations_.push_back(std::move(what)); }
 
   const std::vector<TxRecord>& txs() const { return txs_; }
@@ -89,6 +95,8 @@ class Metrics {
   std::vector<LeaderRecord> leaders_;
   std::set<std::pair<std::uint64_t, NodeId>> leader_seen_;
   std::vector<std::string> violations_;
+  std::vector<Height> recommit_through_;  // by node
+  std::uint64_t recommits_ = 0;
 };
 
 }  // namespace hlsim

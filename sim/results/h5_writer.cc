@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ledger/encoding.h"
 #include "sim/kernel/version.h"
 #include "sim/scenario/profile_loader.h"
 
@@ -209,6 +210,52 @@ void attr_num(H5::H5Object& obj, const char* name, const H5::PredType& type, T v
   a.write(type, &value);
 }
 
+void write_bytes(H5::Group& g, const char* name, const Bytes& data) {
+  hsize_t dims[1] = {data.size()};
+  H5::DataSpace space(1, dims);
+  H5::DataSet ds = g.createDataSet(name, H5::PredType::NATIVE_UINT8, space, no_times());
+  if (!data.empty()) ds.write(data.data(), H5::PredType::NATIVE_UINT8);
+}
+
+void write_u64s(H5::Group& g, const char* name, const std::vector<std::uint64_t>& data) {
+  hsize_t dims[1] = {data.size()};
+  H5::DataSpace space(1, dims);
+  H5::DataSet ds = g.createDataSet(name, H5::PredType::STD_U64LE, space, no_times());
+  if (!data.empty()) ds.write(data.data(), H5::PredType::NATIVE_UINT64);
+}
+
+H5::Group make_group(H5::CommonFG& parent, const std::string& name);
+
+// The committed chain of the node that got furthest (all agree on common heights, or the run
+// reports a violation), for `hlsim verify`: block encodings, the state roots its execution
+// produced, and the validators' public keys.
+void write_ledger(H5::Group& run, const Simulation& sim) {
+  const Node* best = nullptr;
+  for (const auto& node : sim.nodes()) {
+    if (best == nullptr || node->chain().height() > best->chain().height()) best = node.get();
+  }
+  H5::Group g = make_group(run, "ledger");
+  Bytes blocks, roots, keys;
+  std::vector<std::uint64_t> offsets = {0};
+  const Chain& chain = best->chain();
+  for (Height h = 1; h <= chain.height(); ++h) {
+    const Bytes enc = chain.at(h)->encode();
+    blocks.insert(blocks.end(), enc.begin(), enc.end());
+    offsets.push_back(blocks.size());
+    const Hash256& root = chain.state_root_at(h);
+    roots.insert(roots.end(), root.bytes.begin(), root.bytes.end());
+  }
+  Writer w;
+  for (const PublicKey& k : sim.shared().validator_keys) k.encode_to(w);
+  keys = w.take();
+  attr_num(g, "node", H5::PredType::NATIVE_UINT32, best->self());
+  attr_num(g, "height", H5::PredType::NATIVE_UINT64, static_cast<std::uint64_t>(chain.height()));
+  write_bytes(g, "blocks", blocks);
+  write_u64s(g, "block_offsets", offsets);
+  write_bytes(g, "state_roots", roots);
+  write_bytes(g, "validator_keys", keys);
+}
+
 H5::Group make_group(H5::CommonFG& parent, const std::string& name) {
   H5::PropList gcpl(H5Pcreate(H5P_GROUP_CREATE));
   H5Pset_obj_track_times(gcpl.getId(), false);
@@ -301,7 +348,7 @@ void write_run(H5::H5File& file, const std::string& run_id, const Simulation& si
     row.client_txs = c.client_txs;
     row.client_txs_rejected = c.client_txs_rejected;
     row.height = node->chain().height();
-    row.state_bytes = node->chain().state().bytes();
+    row.state_bytes = node->chain().store().state_bytes();
     row.block_bytes = node->chain().block_bytes();
     row.crashes = static_cast<std::uint32_t>(c.crashes);
     row.msgs_lost_in_network = sim.network_counters().lost_msgs[node->self()];
@@ -319,6 +366,8 @@ void write_run(H5::H5File& file, const std::string& run_id, const Simulation& si
   std::vector<LeaderRow> leaders;
   for (const LeaderRecord& l : m.leaders()) leaders.push_back({l.time_ns, l.epoch, l.leader});
   write_table(run, "leaders", leader_type(), leaders);
+
+  write_ledger(run, sim);
 
   H5::Group host = make_group(run, "host");
   attr_num(host, "wall_s", H5::PredType::NATIVE_DOUBLE, summary.host.wall_s);

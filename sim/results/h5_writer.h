@@ -5,6 +5,11 @@
 //                              hardware_profile (YAML), verification_policy, signature_scheme,
 //                              storage, [verification_note], summary (JSON, host figures excluded)
 //     tx, blocks, nodes, messages, timeseries, leaders   compound tables (one row per item)
+//     ledger/                  the committed chain of the node that got furthest, for
+//                              `hlsim verify`: blocks (uint8, the encodings end to end),
+//                              block_offsets (uint64, n + 1), state_roots (uint8, 32 per block),
+//                              validator_keys (uint8, encoded public keys); attributes node,
+//                              height
 //     host/                    attributes that depend on the machine: wall_s, events_per_s,
 //                              simulated_s_per_wall_s, verify_real_checks, verify_reused,
 //                              verify_skipped

@@ -150,7 +150,7 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
     ns.client_txs = c.client_txs;
     ns.client_txs_rejected = c.client_txs_rejected;
     ns.height = node->chain().height();
-    ns.state_bytes = node->chain().state().bytes();
+    ns.state_bytes = node->chain().store().state_bytes();
     ns.block_bytes = node->chain().block_bytes();
     ns.crashed = node->crashed();
     ns.leader = !node->crashed() && node->protocol().is_leader();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <filesystem>
 
 #include "sim/kernel/distributions.h"
 
@@ -22,6 +23,12 @@ Result<Topology> build_topology(const NetworkConfig& n, std::uint32_t nodes) {
 }
 
 }  // namespace
+
+std::string ledger_dir_for(const std::string& output_path) {
+  std::string base = output_path;
+  if (base.size() > 3 && base.ends_with(".h5")) base.resize(base.size() - 3);
+  return base + ".ledger";
+}
 
 Result<std::unique_ptr<Simulation>> Simulation::create(const Scenario& sc) {
   const ProtocolInfo* info = find_protocol(sc.consensus.protocol);
@@ -43,9 +50,20 @@ Result<std::unique_ptr<Simulation>> Simulation::create(const Scenario& sc) {
   auto workload = winfo->make(sc.workload.params, setup);
   if (!workload.ok()) return workload.error();
 
-  return std::unique_ptr<Simulation>(
-      new Simulation(sc, info, std::move(workload.value()),
-                     std::make_unique<Network>(std::move(network.value())), client_link.value()));
+  if (sc.ledger.storage == "rocksdb") {
+    const std::string dir = ledger_dir_for(sc.output_path);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    if (!ec) std::filesystem::create_directories(dir, ec);
+    if (ec) return Error{"ledger.storage: cannot prepare " + dir + ": " + ec.message()};
+  }
+  try {
+    return std::unique_ptr<Simulation>(
+        new Simulation(sc, info, std::move(workload.value()),
+                       std::make_unique<Network>(std::move(network.value())), client_link.value()));
+  } catch (const std::runtime_error& e) {  // a node's ledger store could not be opened
+    return Error{std::string("ledger.storage: ") + e.what()};
+  }
 }
 
 Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
@@ -60,6 +78,9 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   const std::uint32_t n = sc.consensus.nodes;
   shared_->profile = sc.node.profile;
   shared_->verifier = Verifier(sc.ledger.verify);
+  shared_->storage = sc.ledger.storage;
+  shared_->storage_dir = ledger_dir_for(sc.output_path);
+  shared_->scenario_yaml = sc.effective_yaml;
 
   deliver_handler_.sim = timer_handler_.sim = client_tx_handler_.sim = arrival_handler_.sim =
       fault_handler_.sim = this;
@@ -256,9 +277,10 @@ void Simulation::on_fault(const Event& e) {
   if (!node.crashed()) return;
   crashed_order_.erase(std::remove(crashed_order_.begin(), crashed_order_.end(), target),
                        crashed_order_.end());
+  if (node.storage_lost_on_crash()) metrics_.on_storage_lost(target, node.chain().height());
   node.restart(e.time_ns);
   node.begin_job(e.time_ns);
-  node.protocol().on_restart(node);
+  node.protocol().on_restart(node, node.storage_lost_on_crash());
   finish_job(node);
 }
 

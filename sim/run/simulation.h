@@ -47,8 +47,14 @@ struct NetworkCounters {
   std::vector<std::uint64_t> dropped_at_crashed;  // delivered to a crashed validator
 };
 
+// Where a run keeps its validators' RocksDB ledgers (storage: rocksdb): beside the results file,
+// "<results without .h5>.ledger/node-<i>".
+std::string ledger_dir_for(const std::string& output_path);
+
 class Simulation {
  public:
+  // With storage: rocksdb, any ledger directory an earlier run left at ledger_dir_for(output) is
+  // replaced.
   static Result<std::unique_ptr<Simulation>> create(const Scenario& scenario);
 
   // Runs to duration + drain, or until `interrupt` becomes true or a safety violation occurs.

@@ -50,9 +50,15 @@ TEST_F(BlockTest, SealFillsHeaderAndChecksOk) {
   EXPECT_EQ(b->header.timestamp_ns, 123'456'789);
   EXPECT_EQ(b->header.tx_count, 5u);
   EXPECT_EQ(b->header.proposer_key, proposer_.public_key());
-  std::vector<Hash256> ids;
-  for (const TxRef& tx : b->txs) ids.push_back(tx->id);
-  EXPECT_EQ(b->header.tx_root, merkle_root(ids));
+  std::vector<Hash256> leaves;
+  for (const TxRef& tx : b->txs) {
+    leaves.push_back(tx->commitment());
+    Bytes id_and_sig(tx->id.bytes.begin(), tx->id.bytes.end());
+    id_and_sig.push_back(tx->signature.size);
+    id_and_sig.insert(id_and_sig.end(), tx->signature.view().begin(), tx->signature.view().end());
+    EXPECT_EQ(tx->commitment(), sha256(id_and_sig));
+  }
+  EXPECT_EQ(b->header.tx_root, merkle_root(leaves));
   EXPECT_EQ(b->hash, sha256(b->header.encode()));
   EXPECT_TRUE(verify_signature(proposer_.public_key(), b->hash.view(), b->signature));
   EXPECT_EQ(check_block(*b), BlockCheck::kOk);
@@ -166,6 +172,13 @@ TEST_F(BlockTest, TamperedTransactionInMemoryGivesBadTxRoot) {
   Block reordered = *b;
   std::swap(reordered.txs[0], reordered.txs[2]);
   EXPECT_EQ(check_block(reordered), BlockCheck::kBadTxRoot);
+
+  // A transaction's signature is committed to as well, valid or not.
+  Block resigned = *b;
+  auto tx1 = std::make_shared<Transaction>(*b->txs[1]);
+  tx1->signature.bytes[0] ^= 1;
+  resigned.txs[1] = tx1;
+  EXPECT_EQ(check_block(resigned), BlockCheck::kBadTxRoot);
 }
 
 TEST_F(BlockTest, EditedHeaderFieldGivesBadHashThenBadSignatureOnceRehashed) {
@@ -248,8 +261,9 @@ TEST_F(BlockTest, EveryByteFlipOfASmallBlockEncodingIsDetected) {
   }
   EXPECT_GT(undecodable, 0);
   EXPECT_GT(bad_block, 0);
-  // A transaction's signature bytes are outside its id, so only verify_tx catches their flips.
-  EXPECT_GT(bad_tx, 0);
+  // The Merkle root commits to every transaction's signature too, so no flip gets past the block's
+  // own check to be caught only by verify_tx.
+  EXPECT_EQ(bad_tx, 0);
   EXPECT_EQ(undecodable + bad_block + bad_tx, static_cast<int>(enc.size() * 2));
 }
 

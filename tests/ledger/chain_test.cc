@@ -4,8 +4,9 @@
 
 #include <string>
 
-#include "ledger/storage/memory_store.h"
+#include "ledger/state/sparse_merkle.h"
 #include "ledger_test_util.h"
+#include "storage/temp_dir.h"
 
 namespace hlsim {
 namespace {
@@ -22,7 +23,7 @@ class ChainTest : public ::testing::Test {
     return seal_block(h, prev, 0, 1, static_cast<TimeNs>(h) * kNsPerMs, std::move(txs), node_);
   }
 
-  Chain chain_{std::make_unique<MemoryStore>()};
+  Chain chain_;
   const SigningKey node_ = SigningKey::derive(1, "node-0");
   const SigningKey client_ = SigningKey::derive(1, "client-0");
 };
@@ -98,15 +99,87 @@ TEST_F(ChainTest, RejectsNullBlock) {
   EXPECT_EQ(chain_.height(), 0u);
 }
 
-TEST_F(ChainTest, NullStateIsAProgrammingError) {
+TEST_F(ChainTest, NullOrNonEmptyStoreIsAProgrammingError) {
   EXPECT_THROW(Chain(nullptr), std::invalid_argument);
+  auto store = make_memory_ledger_store();
+  ASSERT_TRUE(store->commit_block(1, Bytes{1}, {}, Hash256{}).ok());
+  EXPECT_THROW(Chain(std::move(store)), std::invalid_argument);
 }
 
-TEST_F(ChainTest, StateIsTheGivenStore) {
-  chain_.state().put("k", "v");
-  const Chain& c = chain_;
-  EXPECT_EQ(c.state().get("k"), "v");
-  EXPECT_EQ(c.state().bytes(), 2u);
+TEST_F(ChainTest, WritesReachTheStoreAndTheStateRootFollowsThem) {
+  EXPECT_TRUE(chain_.state_root_at(0).is_zero());
+  const std::vector<StateWrite> w1 = {{"a", "1"}, {"b", "2"}};
+  ASSERT_TRUE(chain_.append(block(1, Hash256{}), w1).ok());
+  const std::vector<StateWrite> w2 = {{"a", std::nullopt}, {"c", "3"}};
+  ASSERT_TRUE(chain_.append(block(2, chain_.head_hash()), w2).ok());
+  EXPECT_EQ(chain_.store().get("a"), std::nullopt);
+  EXPECT_EQ(chain_.store().get("b"), "2");
+  EXPECT_EQ(chain_.store().get("c"), "3");
+  SparseMerkleTree after1, after2;
+  after1.put("a", "1");
+  after1.put("b", "2");
+  after2.put("b", "2");
+  after2.put("c", "3");
+  EXPECT_EQ(chain_.state_root_at(1), after1.root());
+  EXPECT_EQ(chain_.state_root_at(2), after2.root());
+  EXPECT_EQ(chain_.state_commitment(), (StateCommitment{2, after2.root()}));
+  EXPECT_EQ(chain_.store().state_root(2), after2.root());
+  EXPECT_EQ(chain_.state_tree().root(), after2.root());
+}
+
+TEST_F(ChainTest, RocksDbChainReopensExactly) {
+  test_util::TempDir dir;
+  std::vector<BlockRef> appended;
+  {
+    auto store = open_rocksdb_ledger_store(dir.sub("node"), true);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    Chain chain(std::move(store.value()));
+    for (Height h = 1; h <= 5; ++h) {
+      const std::vector<StateWrite> w = {{"k" + std::to_string(h), std::string(h, 'v')}};
+      appended.push_back(block(h, chain.head_hash()));
+      ASSERT_TRUE(chain.append(appended.back(), w).ok());
+    }
+  }
+  auto store = open_rocksdb_ledger_store(dir.sub("node"), false);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto reopened = Chain::open(std::move(store.value()));
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  ASSERT_EQ(reopened->height(), 5u);
+  for (Height h = 1; h <= 5; ++h) {
+    EXPECT_EQ(reopened->at(h)->hash, appended[h - 1]->hash);
+    EXPECT_EQ(reopened->at(h)->encode(), appended[h - 1]->encode());
+  }
+  EXPECT_EQ(reopened->store().get("k3"), "vvv");
+  SparseMerkleTree expected;
+  for (Height h = 1; h <= 5; ++h) expected.put("k" + std::to_string(h), std::string(h, 'v'));
+  EXPECT_EQ(reopened->state_commitment().root, expected.root());
+  // It keeps growing where it stopped.
+  EXPECT_TRUE(reopened->append(block(6, reopened->head_hash())).ok());
+}
+
+TEST_F(ChainTest, OpenRejectsAStoreWhoseStateDisagreesWithItsRoot) {
+  auto store = make_memory_ledger_store();
+  const BlockRef b = block(1, Hash256{});
+  Hash256 wrong;
+  wrong.bytes[0] = 1;
+  ASSERT_TRUE(store->commit_block(1, b->encode(), std::vector<StateWrite>{{"x", "y"}}, wrong).ok());
+  auto opened = Chain::open(std::move(store));
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().message.find("does not match the state root"), std::string::npos)
+      << opened.error().message;
+}
+
+TEST_F(ChainTest, OpenRejectsABlockThatDoesNotDecodeNamingItsHeight) {
+  auto store = make_memory_ledger_store();
+  const BlockRef b1 = block(1, Hash256{});
+  ASSERT_TRUE(store->commit_block(1, b1->encode(), {}, Hash256{}).ok());
+  Bytes bad = block(2, b1->hash)->encode();
+  bad.pop_back();
+  ASSERT_TRUE(store->commit_block(2, bad, {}, Hash256{}).ok());
+  auto opened = Chain::open(std::move(store));
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().message.find("stored block 2: does not decode"), std::string::npos)
+      << opened.error().message;
 }
 
 }  // namespace

@@ -132,7 +132,7 @@ Cluster::Cluster(ClusterOptions options, ProtocolFactory factory)
   for (NodeId i = 0; i < n; ++i) {
     protocols_.push_back(factory(i, n));
     contexts_.push_back(std::make_unique<NodeContext>(*this, i));
-    chains_.push_back(std::make_unique<Chain>(std::make_unique<MemoryStore>()));
+    chains_.push_back(std::make_unique<Chain>());
   }
   up_.assign(n, true);
   group_.assign(n, 0);
@@ -403,10 +403,15 @@ void Cluster::crash(NodeId node) {
   }
 }
 
-void Cluster::restart(NodeId node) {
+void Cluster::restart(NodeId node, bool storage_lost) {
   if (up_.at(node)) return;
   up_[node] = true;
-  run_job(node, [](Protocol& p, Context& ctx) { p.on_restart(ctx); });
+  if (storage_lost) {
+    // The node re-commits from height 1 as it catches up: its earlier commits are not repeats.
+    chains_[node] = std::make_unique<Chain>();
+    committed_ids_[node].clear();
+  }
+  run_job(node, [storage_lost](Protocol& p, Context& ctx) { p.on_restart(ctx, storage_lost); });
 }
 
 std::vector<NodeId> Cluster::leaders() const {

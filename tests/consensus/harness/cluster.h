@@ -8,7 +8,7 @@
 //     fire_timer() fires one timer of one node (moving time forward to when it was due) without
 //     firing any other;
 //   * faults: a drop filter, partitions, isolate(), crash() (its timers vanish, messages to it are
-//     lost) and restart() (on_restart).
+//     lost) and restart() (on_restart; with or without its stored chain).
 // Each call into a protocol is one job, as in the simulator's cost model (consensus/context.h):
 // the messages a job sends leave when it returns, now() is the job's start time, and CPU cost is
 // ignored (jobs take no time). As in the simulator's node, commit() extends the node's chain at
@@ -161,8 +161,9 @@ class Cluster {
   bool connected(NodeId a, NodeId b) const { return group_[a] == group_[b]; }
   // The node stops: its timers and pending submissions vanish, messages to it are lost.
   void crash(NodeId node);
-  // The node comes back (on_restart) with its committed chain.
-  void restart(NodeId node);
+  // The node comes back (on_restart) with its committed chain (durable storage), or, when
+  // `storage_lost`, with an empty chain and only its protocol's hard state (memory storage).
+  void restart(NodeId node, bool storage_lost = false);
   bool is_up(NodeId node) const { return up_[node]; }
 
   // ---- Observation ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ class Toy final : public Protocol {
     ++fired_;
     if (tag == 1) ctx.broadcast(Message::make(7, Bytes{1}));
   }
-  void on_restart(Context& ctx) override { ctx.set_timer(10 * kNsPerMs, 1); }
+  void on_restart(Context& ctx, bool /*storage_lost*/) override { ctx.set_timer(10 * kNsPerMs, 1); }
   std::uint64_t epoch() const override { return 0; }
   bool is_leader() const override { return false; }
   int fired_ = 0;

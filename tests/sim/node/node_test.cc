@@ -14,7 +14,7 @@ class IdleProtocol final : public Protocol {
   void on_transaction(Context&, const TxRef&) override {}
   void on_message(Context&, NodeId, const Message&) override {}
   void on_timer(Context&, TimerId, std::uint64_t) override {}
-  void on_restart(Context&) override {}
+  void on_restart(Context&, bool) override {}
   std::uint64_t epoch() const override { return 0; }
   bool is_leader() const override { return false; }
 };

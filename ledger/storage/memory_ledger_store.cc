@@ -1,0 +1,78 @@
+#include "ledger/storage/memory_ledger_store.h"
+
+#include <string>
+
+namespace hlsim {
+
+std::optional<std::string> MemoryLedgerStore::get(std::string_view key) const {
+  auto it = state_.find(key);
+  if (it == state_.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryLedgerStore::for_each_state(
+    const std::function<void(std::string_view key, std::string_view value)>& fn) const {
+  for (const auto& [key, value] : state_) fn(key, value);
+}
+
+std::optional<Bytes> MemoryLedgerStore::block(Height h) const {
+  if (h == 0 || h > blocks_.size()) return std::nullopt;
+  return blocks_[h - 1];
+}
+
+std::optional<Hash256> MemoryLedgerStore::state_root(Height h) const {
+  if (h == 0 || h > roots_.size()) return std::nullopt;
+  return roots_[h - 1];
+}
+
+Status MemoryLedgerStore::commit_block(Height h, ByteView block_encoding,
+                                       std::span<const StateWrite> writes,
+                                       const Hash256& state_root) {
+  if (h != height() + 1) {
+    return Error{"memory ledger store: cannot commit block " + std::to_string(h) +
+                 ": the next height is " + std::to_string(height() + 1)};
+  }
+  // The only failure past the height check is std::bad_alloc, so "atomic" needs no undo log: a
+  // throw leaves at most part of the writes applied, and an out-of-memory simulator is dead anyway.
+  blocks_.emplace_back(block_encoding.begin(), block_encoding.end());
+  roots_.push_back(state_root);
+  for (const StateWrite& w : writes) {
+    auto it = state_.find(w.key);
+    if (w.value) {
+      if (it == state_.end()) {
+        state_.emplace(w.key, *w.value);
+        state_bytes_ += w.key.size() + w.value->size();
+      } else {
+        state_bytes_ -= it->second.size();
+        state_bytes_ += w.value->size();
+        it->second = *w.value;
+      }
+    } else if (it != state_.end()) {
+      state_bytes_ -= it->first.size() + it->second.size();
+      state_.erase(it);
+    }
+  }
+  return Status::Ok();
+}
+
+Status MemoryLedgerStore::put_meta(std::string_view key, ByteView value) {
+  auto it = meta_.find(key);
+  if (it == meta_.end()) {
+    meta_.emplace(std::string(key), Bytes(value.begin(), value.end()));
+  } else {
+    it->second.assign(value.begin(), value.end());
+  }
+  return Status::Ok();
+}
+
+std::optional<Bytes> MemoryLedgerStore::get_meta(std::string_view key) const {
+  auto it = meta_.find(key);
+  if (it == meta_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::unique_ptr<LedgerStore> make_memory_ledger_store() {
+  return std::make_unique<MemoryLedgerStore>();
+}
+
+}  // namespace hlsim
