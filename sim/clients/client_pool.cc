@@ -53,7 +53,8 @@ void ClientPool::advance(ClientId c, TimeNs horizon_ns) {
       tx.signature.bytes[client.rng.next_below(tx.signature.size)] ^= 0x01;
     }
     const bool valid = verify_tx(tx);
-    client.ready.push_back({at, std::make_shared<const Transaction>(std::move(tx)), valid});
+    client.ready.push_back(
+        {at, std::make_shared<const Transaction>(std::move(tx)), valid, std::move(draft.document)});
     client.next_arrival_ns = at + std::llround(sample_exponential(client.rng, mean_gap_ns_));
   }
 }

@@ -29,6 +29,8 @@ struct PreparedTx {
   TimeNs submit_ns = 0;
   TxRef tx;
   bool signature_valid = false;  // the real verification's result
+  // The sealed off-chain document uploaded with it (TxDraft::document), or null.
+  std::shared_ptr<const Bytes> document;
 };
 
 struct ClientState {

@@ -115,6 +115,20 @@ void Metrics::on_commit(NodeId node, const Block& block, const std::vector<TxOut
   }
 }
 
+const char* to_string(FetchStatus s) {
+  switch (s) {
+    case FetchStatus::kOk:
+      return "ok";
+    case FetchStatus::kAuthFailed:
+      return "auth_failed";
+    case FetchStatus::kLost:
+      return "lost";
+    case FetchStatus::kOwnerDown:
+      return "owner_down";
+  }
+  return "unknown";
+}
+
 void Metrics::on_storage_lost(NodeId node, Height height) {
   if (recommit_through_.size() <= node) recommit_through_.resize(node + 1, 0);
   recommit_through_[node] = std::max(recommit_through_[node], height);

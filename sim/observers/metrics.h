@@ -62,6 +62,27 @@ struct LeaderRecord {
   NodeId leader;
 };
 
+// One off-chain read: an authorised reader fetching a subject's latest encrypted document from the
+// owner organisation's store and decrypting it.
+enum class FetchStatus : std::uint8_t {
+  kOk,            // delivered, and the AES-GCM tag verified
+  kAuthFailed,    // delivered, but the document did not authenticate (never, barring a bug)
+  kLost,          // the request or the document was lost in the network
+  kOwnerDown,     // the owner's gateway was down when the request arrived
+};
+const char* to_string(FetchStatus s);
+
+struct FetchRecord {
+  Hash256 tx;                   // the access transaction that authorised it
+  ClientId reader = 0;
+  NodeId reader_gateway = 0;
+  NodeId owner_gateway = 0;     // where the document is kept
+  std::uint64_t bytes = 0;      // sealed document size
+  TimeNs start_ns = 0;          // the access committed at the reader's gateway
+  TimeNs done_ns = -1;          // decrypted at the reader (-1 unless kOk / kAuthFailed)
+  FetchStatus status = FetchStatus::kOk;
+};
+
 class Metrics {
  public:
   explicit Metrics(std::vector<std::string> kind_names);
@@ -80,6 +101,18 @@ class Metrics {
   // Blocks re-committed by nodes catching up after losing their ledger.
   std::uint64_t recommits() const { return recommits_; }
   void on_violation(std::string what) { violations_.push_back(std::move(what)); }
+  // A sealed document reached its organisation's off-chain store.
+  void on_document_stored(std::uint64_t bytes) {
+    ++documents_;
+    document_bytes_ += bytes;
+  }
+  void on_fetch(const FetchRecord& r) { fetches_.push_back(r); }
+  // An authorised read whose subject had no document yet.
+  void on_fetch_without_document() { ++fetches_without_document_; }
+  std::uint64_t documents() const { return documents_; }
+  std::uint64_t document_bytes() const { return document_bytes_; }
+  const std::vector<FetchRecord>& fetches() const { return fetches_; }
+  std::uint64_t fetches_without_document() const { return fetches_without_document_; }
 
   const std::vector<TxRecord>& txs() const { return txs_; }
   const std::vector<BlockRecord>& blocks() const { return blocks_; }
@@ -96,6 +129,10 @@ class Metrics {
   std::set<std::pair<std::uint64_t, NodeId>> leader_seen_;
   std::vector<std::string> violations_;
   std::vector<Height> recommit_through_;  // by node
+  std::uint64_t documents_ = 0;
+  std::uint64_t document_bytes_ = 0;
+  std::vector<FetchRecord> fetches_;
+  std::uint64_t fetches_without_document_ = 0;
   std::uint64_t recommits_ = 0;
 };
 

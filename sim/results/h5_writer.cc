@@ -80,12 +80,36 @@ struct LeaderRow {
   std::uint32_t leader;
 };
 
+struct FetchRow {
+  std::uint64_t tx;  // the authorising access transaction's id prefix (as in `tx`)
+  std::uint32_t reader;
+  std::uint32_t reader_gateway;
+  std::uint32_t owner_gateway;
+  std::uint64_t bytes;
+  std::int64_t start_ns;
+  std::int64_t done_ns;
+  char status[12];
+};
+
 #define HLSIM_MEMBER(type, field, h5type) t.insertMember(#field, HOFFSET(type, field), h5type)
 
 H5::StrType fixed_string(std::size_t n) {
   H5::StrType s(H5::PredType::C_S1, n);
   s.setStrpad(H5T_STR_NULLTERM);
   return s;
+}
+
+H5::CompType fetch_type() {
+  H5::CompType t(sizeof(FetchRow));
+  HLSIM_MEMBER(FetchRow, tx, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(FetchRow, reader, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(FetchRow, reader_gateway, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(FetchRow, owner_gateway, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(FetchRow, bytes, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(FetchRow, start_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(FetchRow, done_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(FetchRow, status, fixed_string(12));
+  return t;
 }
 
 H5::CompType tx_type() {
@@ -366,6 +390,21 @@ void write_run(H5::H5File& file, const std::string& run_id, const Simulation& si
   std::vector<LeaderRow> leaders;
   for (const LeaderRecord& l : m.leaders()) leaders.push_back({l.time_ns, l.epoch, l.leader});
   write_table(run, "leaders", leader_type(), leaders);
+
+  std::vector<FetchRow> fetches;
+  for (const FetchRecord& f : m.fetches()) {
+    FetchRow row{};
+    row.tx = f.tx.prefix64();
+    row.reader = f.reader;
+    row.reader_gateway = f.reader_gateway;
+    row.owner_gateway = f.owner_gateway;
+    row.bytes = f.bytes;
+    row.start_ns = f.start_ns;
+    row.done_ns = f.done_ns;
+    copy_text(row.status, to_string(f.status));
+    fetches.push_back(row);
+  }
+  write_table(run, "offchain_reads", fetch_type(), fetches);
 
   write_ledger(run, sim);
 

@@ -4,7 +4,8 @@
 //                              schema_version, complete (0/1), stop_reason, protocol, workload,
 //                              hardware_profile (YAML), verification_policy, signature_scheme,
 //                              storage, [verification_note], summary (JSON, host figures excluded)
-//     tx, blocks, nodes, messages, timeseries, leaders   compound tables (one row per item)
+//     tx, blocks, nodes, messages, timeseries, leaders, offchain_reads   compound tables (one row
+//                              per item)
 //     ledger/                  the committed chain of the node that got furthest, for
 //                              `hlsim verify`: blocks (uint8, the encodings end to end),
 //                              block_offsets (uint64, n + 1), state_roots (uint8, 32 per block),

@@ -160,6 +160,25 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
   }
   for (auto lost : sim.network_counters().lost_msgs) s.msgs_lost += lost;
 
+  s.signature_scheme = to_string(sc.ledger.signature);
+  s.verification_policy = to_string(sc.ledger.verify);
+  s.storage = sc.ledger.storage;
+  s.documents = m.documents();
+  s.document_bytes = m.document_bytes();
+  s.fetches_without_document = m.fetches_without_document();
+  std::vector<TimeNs> fetch_ns;
+  for (const FetchRecord& f : m.fetches()) {
+    ++s.fetches;
+    if (f.status == FetchStatus::kOk) {
+      ++s.fetches_ok;
+      s.fetch_bytes += f.bytes;
+      fetch_ns.push_back(f.done_ns - f.start_ns);
+    } else {
+      ++s.fetches_failed;
+    }
+  }
+  s.fetch_latency = latency_stats(std::move(fetch_ns));
+
   // Say why, when the figures look wrong, instead of printing a bare zero.
   if (s.submitted == 0) {
     s.notes.push_back(sc.workload.rate_tps == 0
@@ -261,6 +280,22 @@ std::string render_console(const RunSummary& s) {
   line("messages", std::to_string(s.msgs_total) + " (" +
                        human_bytes(static_cast<double>(s.bytes_total)) + "), " +
                        std::to_string(s.msgs_lost) + " lost in the network");
+  line("ledger", s.signature_scheme + " signatures, verification " + s.verification_policy +
+                     ", " + s.storage + " storage" +
+                     (s.verification_policy == "model-only"
+                          ? " (MODEL-ONLY: nothing verified, forgeries not rejected)"
+                          : ""));
+  if (s.documents > 0 || s.fetches > 0) {
+    line("off-chain documents", std::to_string(s.documents) + " stored (" +
+                                    human_bytes(static_cast<double>(s.document_bytes)) +
+                                    ", AES-256-GCM), " + std::to_string(s.fetches_ok) +
+                                    " reads decrypted (" +
+                                    human_bytes(static_cast<double>(s.fetch_bytes)) + "), " +
+                                    std::to_string(s.fetches_failed) + " failed");
+    line("off-chain read ms p50/p99", fmt("%.2f", s.fetch_latency.p50_ms) + " / " +
+                                          fmt("%.2f", s.fetch_latency.p99_ms) +
+                                          " (access commit to decrypted document)");
+  }
   o += "  per kind:\n";
   o += "    kind               submitted  committed   denied  invalid   p50 ms   p99 ms\n";
   for (const auto& k : s.kinds) {
@@ -326,6 +361,17 @@ std::string summary_json(const RunSummary& s, bool include_host) {
   j["txs_per_block"] = s.txs_per_block;
   j["leader_terms"] = s.leader_changes;
   j["messages"] = {{"sent", s.msgs_total}, {"bytes", s.bytes_total}, {"lost", s.msgs_lost}};
+  j["ledger"] = {{"signature_scheme", s.signature_scheme},
+                 {"verification_policy", s.verification_policy},
+                 {"storage", s.storage}};
+  j["offchain"] = {{"documents", s.documents},
+                   {"document_bytes", s.document_bytes},
+                   {"fetches", s.fetches},
+                   {"fetches_ok", s.fetches_ok},
+                   {"fetches_failed", s.fetches_failed},
+                   {"fetch_bytes", s.fetch_bytes},
+                   {"fetches_without_document", s.fetches_without_document},
+                   {"fetch_latency", latency_json(s.fetch_latency)}};
   nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
   for (const auto& n : s.nodes_detail) {
     nodes.push_back({{"node", n.node},

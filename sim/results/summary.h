@@ -8,6 +8,8 @@
 //   percentiles      nearest rank over the sorted latencies
 //   committed_tps    transactions with commit_ns < duration, divided by duration
 //   offered_tps      transactions submitted, divided by duration (configured rate beside it)
+//   fetch latency    off-chain reads: from the authorising access commit at the reader's gateway
+//                    to the document decrypted at the reader (successful reads only)
 #pragma once
 
 #include <cstdint>
@@ -70,6 +72,13 @@ struct RunSummary {
   std::uint64_t leader_changes = 0;
   std::uint64_t msgs_total = 0, bytes_total = 0, msgs_lost = 0;
   std::vector<NodeSummary> nodes_detail;
+
+  // Ledger configuration, and the off-chain documents (PHI kept off the ledger, AES-256-GCM).
+  std::string signature_scheme, verification_policy, storage;
+  std::uint64_t documents = 0, document_bytes = 0;
+  std::uint64_t fetches = 0, fetches_ok = 0, fetches_failed = 0, fetch_bytes = 0;
+  std::uint64_t fetches_without_document = 0;  // authorised reads of a subject with no document
+  LatencyStats fetch_latency;                  // access commit -> document decrypted at the reader
   std::vector<std::string> violations;
   std::vector<std::string> notes;  // diagnoses, e.g. why nothing committed
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "ledger/crypto/aes_gcm.h"
+#include "ledger/crypto/sha256.h"
 #include "sim/kernel/distributions.h"
 
 namespace hlsim {
@@ -83,12 +85,15 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   shared_->scenario_yaml = sc.effective_yaml;
 
   deliver_handler_.sim = timer_handler_.sim = client_tx_handler_.sim = arrival_handler_.sim =
-      fault_handler_.sim = this;
+      fault_handler_.sim = fetch_serve_handler_.sim = fetch_deliver_handler_.sim = this;
   deliver_kind_ = kernel_.register_handler(&deliver_handler_);
   timer_kind_ = kernel_.register_handler(&timer_handler_);
   client_tx_kind_ = kernel_.register_handler(&client_tx_handler_);
   arrival_kind_ = kernel_.register_handler(&arrival_handler_);
   fault_kind_ = kernel_.register_handler(&fault_handler_);
+  fetch_serve_kind_ = kernel_.register_handler(&fetch_serve_handler_);
+  fetch_deliver_kind_ = kernel_.register_handler(&fetch_deliver_handler_);
+  offchain_.resize(n);
 
   std::vector<SigningKey> keys;
   keys.reserve(n);
@@ -174,7 +179,10 @@ void Simulation::finish_job(Node& node) {
     kernel_.schedule(finish_ns + t.delay_ns, from, timer_kind_,
                      timers_.put({t.id, t.tag, node.incarnation()}));
   }
-  for (const auto& c : out.commits) metrics_.on_commit(from, *c.block, c.outcomes, finish_ns);
+  for (const auto& c : out.commits) {
+    metrics_.on_commit(from, *c.block, c.outcomes, finish_ns);
+    offchain_after_commit(from, c, finish_ns);
+  }
   for (const auto& [epoch, leader] : out.leaders) metrics_.on_leader(epoch, leader, finish_ns);
   for (auto& v : out.violations) metrics_.on_violation(std::move(v));
   if (!metrics_.violations().empty() && !violated_) {
@@ -217,13 +225,21 @@ void Simulation::on_timer(const Event& e) {
 void Simulation::on_client_tx(const Event& e) {
   Node& node = *nodes_[e.node];
   if (node.crashed()) {
-    metrics_.on_lost(client_txs_.take(e.arg)->id);
+    metrics_.on_lost(client_txs_.take(e.arg).tx->id);
     return;
   }
   if (defer_if_busy(node, e)) return;
-  TxRef tx = client_txs_.take(e.arg);
+  Submission sub = client_txs_.take(e.arg);
+  TxRef tx = std::move(sub.tx);
   node.begin_job(e.time_ns);
   if (node.admit_client_tx(*tx)) {
+    if (sub.document) {
+      // The organisation's site keeps the sealed document under its digest (hashed for real).
+      node.charge(shared_->profile.hash_cost_ns(sub.document->size()) +
+                  shared_->profile.put_cost_ns(sub.document->size()));
+      offchain_[e.node].emplace(sha256(*sub.document), sub.document);
+      metrics_.on_document_stored(sub.document->size());
+    }
     node.protocol().on_transaction(node, tx);
   } else {
     metrics_.on_rejected(tx->id);
@@ -242,10 +258,109 @@ void Simulation::on_arrival(const Event& e) {
   PreparedTx prepared = std::move(client.ready.front());
   client.ready.pop_front();
   metrics_.on_submit(*prepared.tx, client.gateway, e.time_ns);
-  const TimeNs arrival_ns = client.link.transmit(prepared.tx->encoded_size(), e.time_ns);
+  // The document, if any, is uploaded to the organisation's site with the transaction.
+  const std::uint64_t bytes =
+      prepared.tx->encoded_size() + (prepared.document ? prepared.document->size() : 0);
+  const TimeNs arrival_ns = client.link.transmit(bytes, e.time_ns);
   kernel_.schedule(arrival_ns, client.gateway, client_tx_kind_,
-                   client_txs_.put(std::move(prepared.tx)));
+                   client_txs_.put({std::move(prepared.tx), std::move(prepared.document)}));
   schedule_next_arrival(c, e.time_ns);
+}
+
+// Off-chain reads. A record_write that commits (applied) at its writer's gateway makes its
+// document the subject's latest. An access that commits (applied) at the reader's gateway
+// authorises the read: the gateway requests the document from the owner's site (a small message
+// over the validator network, sharing the links with consensus traffic), the owner's site sends
+// the sealed document back, and the reader's gateway passes it down the reader's access link; the
+// reader then decrypts it for real. The read's latency runs from the access commit to the
+// decrypted document (decryption charged from the hardware profile).
+constexpr std::uint64_t kFetchRequestBytes = 256;  // an authenticated GET naming the document
+
+void Simulation::offchain_after_commit(NodeId node, const CommitRecord& commit, TimeNs now_ns) {
+  const Block& block = *commit.block;
+  for (std::size_t i = 0; i < block.txs.size(); ++i) {
+    if (commit.outcomes[i] != TxOutcome::kApplied) continue;
+    const Transaction& tx = *block.txs[i];
+    if (tx.client >= clients_->size() || clients_->client(tx.client).gateway != node) continue;
+    if (auto p = workload_->offchain_pointer(tx)) {
+      if (offchain_[node].contains(p->digest)) {
+        latest_document_[p->subject] = DocumentRef{std::move(*p), node};
+      }
+      continue;
+    }
+    if (auto subject = workload_->offchain_read(tx)) {
+      start_fetch(node, tx.client, tx.id, *subject, now_ns);
+    }
+  }
+}
+
+void Simulation::start_fetch(NodeId reader_gateway, ClientId reader, const Hash256& tx,
+                             std::uint64_t subject, TimeNs now_ns) {
+  auto it = latest_document_.find(subject);
+  if (it == latest_document_.end()) {
+    metrics_.on_fetch_without_document();
+    return;
+  }
+  Fetch f;
+  f.doc = it->second;
+  f.record.tx = tx;
+  f.record.reader = reader;
+  f.record.reader_gateway = reader_gateway;
+  f.record.owner_gateway = f.doc.owner_gateway;
+  f.record.start_ns = now_ns;
+  const NodeId owner = f.doc.owner_gateway;
+  if (owner == reader_gateway) {
+    kernel_.schedule(now_ns, owner, fetch_serve_kind_, fetches_.put(std::move(f)));
+    return;
+  }
+  const auto at = network_->transmit(reader_gateway, owner, kFetchRequestBytes, now_ns,
+                                     net_rngs_[reader_gateway]);
+  if (!at) {
+    f.record.status = FetchStatus::kLost;
+    metrics_.on_fetch(f.record);
+    return;
+  }
+  kernel_.schedule(*at, owner, fetch_serve_kind_, fetches_.put(std::move(f)));
+}
+
+void Simulation::on_fetch_serve(const Event& e) {
+  Fetch f = fetches_.take(e.arg);
+  const NodeId owner = e.node;
+  const auto doc = offchain_[owner].find(f.doc.pointer.digest);
+  if (nodes_[owner]->crashed() || doc == offchain_[owner].end()) {
+    f.record.status = FetchStatus::kOwnerDown;
+    metrics_.on_fetch(f.record);
+    return;
+  }
+  f.record.bytes = doc->second->size();
+  if (owner == f.record.reader_gateway) {
+    kernel_.schedule(e.time_ns, owner, fetch_deliver_kind_, fetches_.put(std::move(f)));
+    return;
+  }
+  const auto at = network_->transmit(owner, f.record.reader_gateway, f.record.bytes, e.time_ns,
+                                     net_rngs_[owner]);
+  if (!at) {
+    f.record.status = FetchStatus::kLost;
+    metrics_.on_fetch(f.record);
+    return;
+  }
+  kernel_.schedule(*at, f.record.reader_gateway, fetch_deliver_kind_, fetches_.put(std::move(f)));
+}
+
+void Simulation::on_fetch_deliver(const Event& e) {
+  Fetch f = fetches_.take(e.arg);
+  const std::shared_ptr<const Bytes> sealed = offchain_[f.doc.owner_gateway]
+                                                  .find(f.doc.pointer.digest)
+                                                  ->second;  // served, so present
+  ClientState& reader = clients_->client(f.record.reader);
+  const TimeNs at_reader = reader.link.transmit(sealed->size(), e.time_ns);
+  const OffchainPointer& p = f.doc.pointer;
+  const bool intact = sha256(*sealed) == p.digest &&
+                      aes256gcm_open(p.key, p.nonce, as_bytes(p.aad), *sealed).has_value();
+  f.record.status = intact ? FetchStatus::kOk : FetchStatus::kAuthFailed;
+  f.record.done_ns = at_reader + shared_->profile.hash_cost_ns(sealed->size()) +
+                     shared_->profile.aead_cost_ns(sealed->size());
+  metrics_.on_fetch(f.record);
 }
 
 NodeId Simulation::current_leader() const {

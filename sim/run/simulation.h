@@ -14,6 +14,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "consensus/registry.h"
@@ -88,6 +89,21 @@ class Simulation {
     std::uint64_t tag;
     std::uint32_t incarnation;
   };
+  // A client transaction on its way to the gateway, with the document uploaded alongside.
+  struct Submission {
+    TxRef tx;
+    std::shared_ptr<const Bytes> document;
+  };
+  // A subject's latest committed document: where it is kept and how to open it.
+  struct DocumentRef {
+    OffchainPointer pointer;
+    NodeId owner_gateway = 0;
+  };
+  // An off-chain read in flight.
+  struct Fetch {
+    FetchRecord record;
+    DocumentRef doc;
+  };
   // A slab of payloads addressed by Event::arg, with slot reuse.
   template <class T>
   struct Slab {
@@ -116,6 +132,14 @@ class Simulation {
   void on_client_tx(const Event& e);
   void on_arrival(const Event& e);
   void on_fault(const Event& e);
+  // Off-chain reads: the request reaches the owner's site (serve), the document reaches the
+  // reader's gateway (deliver), which hands it to the reader, who decrypts it.
+  void on_fetch_serve(const Event& e);
+  void on_fetch_deliver(const Event& e);
+  // Off-chain effects of the transactions a node committed in its last job.
+  void offchain_after_commit(NodeId node, const CommitRecord& commit, TimeNs now_ns);
+  void start_fetch(NodeId reader_gateway, ClientId reader, const Hash256& tx, std::uint64_t subject,
+                   TimeNs now_ns);
 
   // When every core of `node` is busy at e.time_ns, re-queues e for the first free core.
   bool defer_if_busy(Node& node, const Event& e);
@@ -137,15 +161,22 @@ class Simulation {
   NetworkCounters net_counters_;
   Slab<PendingMessage> messages_;
   Slab<PendingTimer> timers_;
-  Slab<TxRef> client_txs_;
+  Slab<Submission> client_txs_;
+  Slab<Fetch> fetches_;
+  // Off-chain stores, one per gateway site: digest -> sealed document.
+  std::vector<std::unordered_map<Hash256, std::shared_ptr<const Bytes>, Hash256Hasher>> offchain_;
+  // Subject -> its latest committed document (ordered: iteration never matters, but cheap).
+  std::unordered_map<std::uint64_t, DocumentRef> latest_document_;
   std::vector<NodeId> crashed_order_;
   Bound<&Simulation::on_deliver> deliver_handler_;
   Bound<&Simulation::on_timer> timer_handler_;
   Bound<&Simulation::on_client_tx> client_tx_handler_;
   Bound<&Simulation::on_arrival> arrival_handler_;
   Bound<&Simulation::on_fault> fault_handler_;
+  Bound<&Simulation::on_fetch_serve> fetch_serve_handler_;
+  Bound<&Simulation::on_fetch_deliver> fetch_deliver_handler_;
   EventKind deliver_kind_ = 0, timer_kind_ = 0, client_tx_kind_ = 0, arrival_kind_ = 0,
-            fault_kind_ = 0;
+            fault_kind_ = 0, fetch_serve_kind_ = 0, fetch_deliver_kind_ = 0;
   TimeNs end_ns_ = 0;
   bool violated_ = false;
 };

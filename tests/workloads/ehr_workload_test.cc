@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "ledger/crypto/aes_gcm.h"
+#include "ledger/crypto/sha256.h"
 #include "ledger/storage/memory_store.h"
 #include "sim/kernel/params.h"
 #include "sim/kernel/rng.h"
@@ -322,6 +324,68 @@ TEST(EhrWorkloadTest, NextTxForAClientThatIsNoOrganisationThrows) {
   EhrWorkload w(config_with(3));
   Rng rng(1);
   EXPECT_THROW(w.next_tx(3, 0, rng), std::out_of_range);
+}
+
+// Off-chain documents: a record_write uploads a real AES-256-GCM document whose SHA-256 is the
+// content hash on the ledger, and the pointer derived from the committed transaction opens it.
+TEST(EhrWorkloadTest, RecordWritesCarryASealedDocumentTheirPointerOpens) {
+  EhrWorkload w(config_with(4, {{"mix_consent_grant", "0"},
+                                {"mix_consent_revoke", "0"},
+                                {"mix_access_request", "0"},
+                                {"document_bytes", "5000"}}));
+  std::vector<Rng> rngs = client_rngs(4);
+  for (int i = 0; i < 20; ++i) {
+    const ClientId c = static_cast<ClientId>(i % 4);
+    const TxDraft d = w.next_tx(c, i * kNsPerMs, rngs[c]);
+    ASSERT_EQ(d.kind, static_cast<std::uint16_t>(Kind::kRecordWrite));
+    ASSERT_NE(d.document, nullptr);
+    EXPECT_EQ(d.document->size(), 5000u + kAeadTagBytes);
+    const std::optional<RecordWrite> p = decode_record_write(d.payload);
+    ASSERT_TRUE(p.has_value());
+    EXPECT_EQ(p->content_hash, sha256(*d.document));
+    Transaction tx;
+    tx.kind = d.kind;
+    tx.payload = d.payload;
+    const std::optional<OffchainPointer> ptr = w.offchain_pointer(tx);
+    ASSERT_TRUE(ptr.has_value());
+    EXPECT_EQ(ptr->subject, p->patient);
+    EXPECT_EQ(ptr->digest, p->content_hash);
+    const std::optional<Bytes> plain =
+        aes256gcm_open(ptr->key, ptr->nonce, as_bytes(ptr->aad), *d.document);
+    ASSERT_TRUE(plain.has_value());
+    const std::string head(plain->begin(), plain->begin() + 100);
+    EXPECT_NE(head.find("Patient/" + std::to_string(p->patient)), std::string::npos) << head;
+    // Another record's key does not open it.
+    Bytes tampered = *d.document;
+    tampered[100] ^= 1;
+    EXPECT_FALSE(aes256gcm_open(ptr->key, ptr->nonce, as_bytes(ptr->aad), tampered).has_value());
+    EXPECT_FALSE(w.offchain_read(tx).has_value());
+  }
+}
+
+TEST(EhrWorkloadTest, AccessRequestsNameTheSubjectToReadAndZeroBytesTurnsDocumentsOff) {
+  EhrWorkload w(config_with(4, {{"mix_record_write", "0"},
+                                {"mix_consent_grant", "0"},
+                                {"mix_consent_revoke", "0"}}));
+  std::vector<Rng> rngs = client_rngs(4);
+  const TxDraft d = w.next_tx(1, 0, rngs[1]);
+  Transaction tx;
+  tx.kind = d.kind;
+  tx.payload = d.payload;
+  EXPECT_EQ(w.offchain_read(tx), decode_access_request(d.payload)->patient);
+  EXPECT_EQ(d.document, nullptr);
+
+  EhrWorkload off(config_with(4, {{"document_bytes", "0"}}));
+  std::vector<Rng> rngs2 = client_rngs(4);
+  for (int i = 0; i < 50; ++i) {
+    const TxDraft e = off.next_tx(static_cast<ClientId>(i % 4), i, rngs2[i % 4]);
+    EXPECT_EQ(e.document, nullptr);
+    Transaction t;
+    t.kind = e.kind;
+    t.payload = e.payload;
+    EXPECT_FALSE(off.offchain_pointer(t).has_value());
+    EXPECT_FALSE(off.offchain_read(t).has_value());
+  }
 }
 
 }  // namespace

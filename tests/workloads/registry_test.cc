@@ -43,6 +43,7 @@ TEST(WorkloadRegistryTest, FindWorkloadEhrGivesItsInfoAndAWorkingFactory) {
   const std::set<std::string> expected = {"patients",
                                           "zipf_s",
                                           "record_bytes",
+                                          "document_bytes",
                                           "consent_bytes",
                                           "access_bytes",
                                           "consent_duration_s",

@@ -37,6 +37,11 @@ const std::vector<ParamSpec>& ehr_param_specs() {
       number("record_bytes", ParamType::kInt, "300", "bytes", 1, kMaxFillBytes,
              "encoded record_write payload size (default: record pointer on a ledger ~300 B: "
              "hash, URI, type; design estimate)"),
+      number("document_bytes", ParamType::kInt, "8192", "bytes", 0, 64 << 20,
+             "size of the off-chain clinical document each record_write points to, encrypted "
+             "with AES-256-GCM and kept by the writer's organisation (default: one encounter's "
+             "FHIR resources, Encounter 1.6 KB + Condition 1.0 KB + a few Observations at 1.2 KB, "
+             "measured on Synthea bundles; 0: no documents)"),
       number("consent_bytes", ParamType::kInt, "250", "bytes", 1, kMaxFillBytes,
              "encoded consent_grant / consent_revoke payload size (default: design estimate)"),
       number("access_bytes", ParamType::kInt, "200", "bytes", 1, kMaxFillBytes,
@@ -97,7 +102,9 @@ Result<EhrConfig> ehr_config(const ParamValues& values, const WorkloadSetup& set
   }
 
   c.zipf_s = values.get_double("zipf_s");
+  c.seed = setup.seed;
   c.record_bytes = static_cast<std::uint32_t>(values.get_int("record_bytes"));
+  c.document_bytes = static_cast<std::uint32_t>(values.get_int("document_bytes"));
   c.consent_bytes = static_cast<std::uint32_t>(values.get_int("consent_bytes"));
   c.access_bytes = static_cast<std::uint32_t>(values.get_int("access_bytes"));
   c.consent_duration_ns = values.get_int("consent_duration_s") * kNsPerSec;

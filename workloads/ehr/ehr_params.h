@@ -21,7 +21,9 @@ struct EhrConfig {
   std::uint32_t organisations = 0;  // = clients
   std::uint64_t patients = 0;
   double zipf_s = 0;
+  std::uint64_t seed = 0;  // run seed: derives the documents' keys
   std::uint32_t record_bytes = 0;
+  std::uint32_t document_bytes = 0;  // 0: record writes carry no off-chain document
   std::uint32_t consent_bytes = 0;
   std::uint32_t access_bytes = 0;
   TimeNs consent_duration_ns = 0;

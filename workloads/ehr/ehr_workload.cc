@@ -1,5 +1,8 @@
 #include "workloads/ehr/ehr_workload.h"
 
+#include "ledger/crypto/aes_gcm.h"
+#include "ledger/crypto/sha256.h"
+
 #include <array>
 #include <span>
 #include <stdexcept>
@@ -55,6 +58,22 @@ std::string record_uri(std::uint32_t org, std::uint64_t patient, std::uint64_t r
          std::to_string(patient) + "-" + std::to_string(record_id);
 }
 
+// The plaintext of a record's document: a FHIR-shaped header naming the patient and record,
+// padded to `bytes` with a repeating filler (its contents do not matter, only that sealing and
+// opening run over real bytes of the real size).
+Bytes make_document(std::uint64_t patient, std::uint64_t record_id, std::uint32_t bytes) {
+  const std::string head = "{\"resourceType\":\"Bundle\",\"type\":\"document\",\"subject\":"
+                           "\"Patient/" +
+                           std::to_string(patient) + "\",\"record\":\"" +
+                           std::to_string(record_id) + "\",\"entry\":[";
+  Bytes doc(bytes, ' ');
+  std::copy_n(head.begin(), std::min<std::size_t>(head.size(), bytes), doc.begin());
+  for (std::size_t i = head.size(); i < doc.size(); ++i) {
+    doc[i] = static_cast<std::uint8_t>('a' + (i * 7) % 26);
+  }
+  return doc;
+}
+
 }  // namespace
 
 EhrWorkload::EhrWorkload(const EhrConfig& config)
@@ -69,6 +88,25 @@ const std::vector<std::string>& EhrWorkload::kind_names() const {
   static const std::vector<std::string> names = {"record_write", "consent_grant", "consent_revoke",
                                                  "access_request"};
   return names;
+}
+
+std::optional<OffchainPointer> EhrWorkload::offchain_pointer(const Transaction& tx) const {
+  if (config_.document_bytes == 0 || tx.kind != static_cast<std::uint16_t>(Kind::kRecordWrite)) {
+    return std::nullopt;
+  }
+  const std::optional<RecordWrite> p = decode_record_write(tx.payload);
+  if (!p) return std::nullopt;
+  return OffchainPointer{p->patient, p->content_hash, derive_payload_key(config_.seed, p->uri),
+                         derive_payload_nonce(config_.seed, p->uri, 0), p->uri};
+}
+
+std::optional<std::uint64_t> EhrWorkload::offchain_read(const Transaction& tx) const {
+  if (config_.document_bytes == 0 || tx.kind != static_cast<std::uint16_t>(Kind::kAccessRequest)) {
+    return std::nullopt;
+  }
+  const std::optional<AccessRequest> p = decode_access_request(tx.payload);
+  if (!p) return std::nullopt;
+  return p->patient;
 }
 
 std::unique_ptr<Contract> EhrWorkload::make_contract() const {
@@ -124,7 +162,16 @@ TxDraft EhrWorkload::record_write(ClientId client, Rng& rng) {
   p.record_type =
       static_cast<RecordType>(pick_weighted(rng, kRecordTypeWeights, sum(kRecordTypeWeights)));
   p.meta = fill(kRecordWriteFixedBytes + p.uri.size(), config_.record_bytes);
-  return TxDraft{static_cast<std::uint16_t>(Kind::kRecordWrite), encode(p)};
+  std::shared_ptr<const Bytes> document;
+  if (config_.document_bytes > 0) {
+    auto sealed = std::make_shared<Bytes>(
+        aes256gcm_seal(derive_payload_key(config_.seed, p.uri),
+                       derive_payload_nonce(config_.seed, p.uri, 0), as_bytes(p.uri),
+                       make_document(p.patient, p.record_id, config_.document_bytes)));
+    p.content_hash = sha256(*sealed);
+    document = std::move(sealed);
+  }
+  return TxDraft{static_cast<std::uint16_t>(Kind::kRecordWrite), encode(p), std::move(document)};
 }
 
 TxDraft EhrWorkload::consent_grant(ClientId client, TimeNs now_ns, Rng& rng) {
@@ -148,7 +195,7 @@ TxDraft EhrWorkload::consent_grant(ClientId client, TimeNs now_ns, Rng& rng) {
     st.grant_index.emplace(key, st.grants.size());
     st.grants.push_back(Grant{p.patient, p.grantee, p.consent_id});
   }
-  return TxDraft{static_cast<std::uint16_t>(Kind::kConsentGrant), encode(p)};
+  return TxDraft{static_cast<std::uint16_t>(Kind::kConsentGrant), encode(p), nullptr};
 }
 
 TxDraft EhrWorkload::consent_revoke(ClientId client, Rng& rng) {
@@ -168,7 +215,7 @@ TxDraft EhrWorkload::consent_revoke(ClientId client, Rng& rng) {
   p.grantee = g.grantee;
   p.consent_id = g.consent_id;
   p.scope = fill(kConsentRevokeFixedBytes, config_.consent_bytes);
-  return TxDraft{static_cast<std::uint16_t>(Kind::kConsentRevoke), encode(p)};
+  return TxDraft{static_cast<std::uint16_t>(Kind::kConsentRevoke), encode(p), nullptr};
 }
 
 TxDraft EhrWorkload::access_request(ClientId client, Rng& rng) const {
@@ -182,7 +229,7 @@ TxDraft EhrWorkload::access_request(ClientId client, Rng& rng) const {
   p.requester = client;
   p.purpose = static_cast<Purpose>(pick_weighted(rng, kPurposeWeights, sum(kPurposeWeights)));
   p.justification = fill(kAccessRequestFixedBytes, config_.access_bytes);
-  return TxDraft{static_cast<std::uint16_t>(Kind::kAccessRequest), encode(p)};
+  return TxDraft{static_cast<std::uint16_t>(Kind::kAccessRequest), encode(p), nullptr};
 }
 
 Result<std::unique_ptr<Workload>> make_ehr_workload(const ParamValues& values,

@@ -3,11 +3,12 @@
 // Organisations (clinics, hospitals) are the clients: client c is organisation c. Patient p
 // (0..patients-1) has home organisation p % clients. Each draft is one of four kinds
 // (ehr_payloads.h), chosen with the mix weights:
-//   record_write   a pointer to a new off-chain record of one of the organisation's own patients.
-//                  The 32-byte content hash is drawn from the client's Rng (four 64-bit outputs)
-//                  instead of hashing a made-up document: the ledger never sees the document, and
-//                  a SHA-256 output is indistinguishable from uniform bytes for everything the
-//                  simulator measures. The record type follows Synthea's encounter mix.
+//   record_write   a pointer to a new off-chain record of one of the organisation's own patients:
+//                  a document of document_bytes (a FHIR-shaped text naming the patient and record,
+//                  padded) sealed for real with AES-256-GCM under a key and nonce derived from the
+//                  run seed and the record's URI (the AAD); the content hash is SHA-256 of the
+//                  sealed bytes. With document_bytes = 0 there is no document and the hash is
+//                  drawn from the client's Rng. The record type follows Synthea's encounter mix.
 //   consent_grant  one of the organisation's own patients grants another organisation access
 //                  until now + consent_duration_s.
 //   consent_revoke revokes a grant this organisation made earlier (it remembers its own grants,
@@ -58,6 +59,9 @@ class EhrWorkload final : public Workload {
   // REQUIRES: client < organisations.
   TxDraft next_tx(ClientId client, TimeNs now_ns, Rng& rng) override;
   std::unique_ptr<Contract> make_contract() const override;
+  // record_write (with documents on): its patient's latest document. access_request: its patient.
+  std::optional<OffchainPointer> offchain_pointer(const Transaction& tx) const override;
+  std::optional<std::uint64_t> offchain_read(const Transaction& tx) const override;
 
   const EhrConfig& config() const { return config_; }
   // Grants client `client` currently remembers (and could revoke).
