@@ -136,7 +136,10 @@ int run(const RunOptions& opt) {
   }
   if (!opt.quiet && !opt.json) {
     std::cout << "  results: " << out_path << " (tables tx, blocks, nodes, messages, timeseries, "
-              << "leaders), " << json_path << "\n";
+              << "leaders, offchain_reads; the chain for hlsim verify), " << json_path << "\n";
+    if (summary.storage == "rocksdb") {
+      std::cout << "  ledgers: " << ledger_dir_for(out_path) << "/node-<i> (RocksDB)\n";
+    }
   }
   if (!summary.violations.empty()) return kExitFailed;
   if (!outcome.complete) return kExitInterrupted;
