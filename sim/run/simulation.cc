@@ -337,14 +337,15 @@ void Simulation::on_fetch_serve(const Event& e) {
     kernel_.schedule(e.time_ns, owner, fetch_deliver_kind_, fetches_.put(std::move(f)));
     return;
   }
-  const auto at = network_->transmit(owner, f.record.reader_gateway, f.record.bytes, e.time_ns,
-                                     net_rngs_[owner]);
+  const NodeId reader_gateway = f.record.reader_gateway;
+  const auto at =
+      network_->transmit(owner, reader_gateway, f.record.bytes, e.time_ns, net_rngs_[owner]);
   if (!at) {
     f.record.status = FetchStatus::kLost;
     metrics_.on_fetch(f.record);
     return;
   }
-  kernel_.schedule(*at, f.record.reader_gateway, fetch_deliver_kind_, fetches_.put(std::move(f)));
+  kernel_.schedule(*at, reader_gateway, fetch_deliver_kind_, fetches_.put(std::move(f)));
 }
 
 void Simulation::on_fetch_deliver(const Event& e) {
