@@ -43,8 +43,8 @@ struct Verdict {
   bool valid = false;
   std::string reason;  // why not valid, when the inputs are not a key / signature of the scheme
 
-  nlohmann::json json() const {
-    nlohmann::json j{{"valid", valid}};
+  nlohmann::ordered_json json() const {
+    nlohmann::ordered_json j{{"valid", valid}};
     if (!reason.empty()) j["reason"] = reason;
     return j;
   }
@@ -100,7 +100,7 @@ int verify_batch(const std::string& path) {
     }
     auto verdict = verify_hex(j["alg"], j["pub"], j["msg"], j["sig"]);
     if (!verdict.ok()) return fail(where + verdict.error().message);
-    nlohmann::json result{{"line", number}};
+    nlohmann::ordered_json result{{"line", number}};
     result.update(verdict->json());
     out.push_back(result.dump());
   }

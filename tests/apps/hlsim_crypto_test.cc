@@ -104,4 +104,90 @@ TEST(CryptoCliTest, BadHexExitsTwo) {
   EXPECT_NE(o.text.find("pub: expected hex"), std::string::npos) << o.text;
 }
 
+// ECDSA P-256: RFC 6979 appendix A.2.5 (SHA-256, message "sample") through the shell, with the
+// public key as uncompressed SEC1 and as DER SubjectPublicKeyInfo.
+const std::string kEcKey = "c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721";
+const std::string kEcPub =
+    "0460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb67903fe1008b8bc99a41ae9e956"
+    "28bc64f2f1b20c2d7e9f5177a3c294d4462299";
+// The fixed DER prefix of a P-256 SubjectPublicKeyInfo (id-ecPublicKey, prime256v1, BIT STRING).
+const std::string kEcSpki = "3059301306072a8648ce3d020106082a8648ce3d030107034200" + kEcPub;
+const std::string kSampleHex = "73616d706c65";  // "sample"
+const std::string kEcSig =
+    "3046022100efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716022100f7cb1c942d65"
+    "7c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8";
+
+TEST(CryptoCliTest, EcdsaSignReproducesRfc6979Sample) {
+  Output o = hlsim("crypto sign --alg ecdsa-p256 --key " + kEcKey + " --msg " + kSampleHex);
+  ASSERT_EQ(o.status, 0) << o.text;
+  EXPECT_NE(o.text.find("\"pub\":\"" + kEcPub + "\""), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("\"sig\":\"" + kEcSig + "\""), std::string::npos) << o.text;
+}
+
+TEST(CryptoCliTest, EcdsaVerifyAcceptsSec1AndSpkiKeysAndRejectsAnotherMessage) {
+  for (const std::string& pub : {kEcPub, kEcSpki}) {
+    Output good =
+        hlsim("crypto verify --alg ecdsa-p256 --pub " + pub + " --msg " + kSampleHex + " --sig " +
+              kEcSig);
+    EXPECT_EQ(good.status, 0) << good.text;
+    EXPECT_EQ(good.text, "{\"valid\":true}\n");
+    Output bad = hlsim("crypto verify --alg ecdsa-p256 --pub " + pub + " --msg 00 --sig " + kEcSig);
+    EXPECT_EQ(bad.status, 0) << bad.text;
+    EXPECT_EQ(bad.text, "{\"valid\":false}\n");
+  }
+}
+
+TEST(CryptoCliTest, BatchMixesSchemesAndReportsBadKeysAsInvalidWithAReason) {
+  std::string off_curve = kEcPub;
+  off_curve[off_curve.size() - 1] = off_curve.back() == '9' ? '8' : '9';  // Y no longer fits X
+  std::string bad_der = kEcSig;
+  bad_der[3] = '7';  // a SEQUENCE length that disagrees with the contents
+  const std::string path = write_file(
+      "hlsim-batch-mixed.jsonl",
+      "{\"alg\":\"ed25519\",\"pub\":\"" + kPublic + "\",\"msg\":\"\",\"sig\":\"" + kSig + "\"}\n" +
+          "{\"alg\":\"ecdsa-p256\",\"pub\":\"" + kEcSpki + "\",\"msg\":\"" + kSampleHex +
+          "\",\"sig\":\"" + kEcSig + "\"}\n" + "{\"alg\":\"ecdsa-p256\",\"pub\":\"" + off_curve +
+          "\",\"msg\":\"" + kSampleHex + "\",\"sig\":\"" + kEcSig + "\"}\n" +
+          "{\"alg\":\"ecdsa-p256\",\"pub\":\"" + kEcPub + "\",\"msg\":\"" + kSampleHex +
+          "\",\"sig\":\"" + bad_der + "\"}\n" + "{\"alg\":\"ed25519\",\"pub\":\"" + kPublic.substr(2) +
+          "\",\"msg\":\"\",\"sig\":\"" + kSig + "\"}\n");
+  Output o = hlsim("crypto verify --batch " + path);
+  ASSERT_EQ(o.status, 0) << o.text;
+  EXPECT_NE(o.text.find("{\"line\":1,\"valid\":true}"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("{\"line\":2,\"valid\":true}"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("{\"line\":3,\"valid\":false,\"reason\":\"public key: not a P-256 point"),
+            std::string::npos)
+      << o.text;
+  EXPECT_NE(o.text.find("{\"line\":4,\"valid\":false}"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("{\"line\":5,\"valid\":false,\"reason\":\"public key: Ed25519 keys are 32 "
+                        "bytes, got 31\"}"),
+            std::string::npos)
+      << o.text;
+}
+
+TEST(CryptoCliTest, UnknownAlgInABatchExitsTwoNamingTheLine) {
+  const std::string path = write_file(
+      "hlsim-batch-alg.jsonl", "{\"alg\":\"rsa\",\"pub\":\"00\",\"msg\":\"\",\"sig\":\"00\"}\n");
+  Output o = hlsim("crypto verify --batch " + path);
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.text.find(path + ":1: alg: 'rsa' is not one of ed25519, ecdsa-p256"),
+            std::string::npos)
+      << o.text;
+}
+
+TEST(CryptoCliTest, EcdsaKeygenMatchesTheKeysRunsUseAndSignsWithThem) {
+  Output k = hlsim("crypto keygen --alg ecdsa-p256 --seed 7 --identity client-3");
+  ASSERT_EQ(k.status, 0) << k.text;
+  const auto field = [&](const std::string& name) {
+    const std::size_t at = k.text.find("\"" + name + "\":\"") + name.size() + 4;
+    return k.text.substr(at, k.text.find('"', at) - at);
+  };
+  const std::string key = field("key");
+  const std::string pub = field("pub");
+  EXPECT_EQ(pub.size(), 130u);  // 65 bytes, uncompressed SEC1
+  Output s = hlsim("crypto sign --alg ecdsa-p256 --key " + key + " --msg 0102");
+  ASSERT_EQ(s.status, 0) << s.text;
+  EXPECT_NE(s.text.find("\"pub\":\"" + pub + "\""), std::string::npos) << s.text;
+}
+
 }  // namespace
