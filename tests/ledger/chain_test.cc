@@ -182,5 +182,23 @@ TEST_F(ChainTest, OpenRejectsABlockThatDoesNotDecodeNamingItsHeight) {
       << opened.error().message;
 }
 
+TEST_F(ChainTest, AReadIsProvenAgainstTheStateRootALaterHeaderCommitsTo) {
+  const std::vector<StateWrite> w1 = {{"consent/7/3", "until=99"}, {"record/7/0", "hash"}};
+  ASSERT_TRUE(chain_.append(block(1, Hash256{}), w1).ok());
+  // Block 2 is sealed on top of block 1: its header commits to the state after block 1.
+  std::vector<TxRef> txs = {std::make_shared<const Transaction>(make_tx(client_, 900))};
+  const BlockRef b2 = seal_block(2, chain_.head_hash(), 0, 1, 2 * kNsPerMs, std::move(txs), node_,
+                                 chain_.state_commitment());
+  ASSERT_EQ(check_block(*b2), BlockCheck::kOk);
+  ASSERT_TRUE(chain_.append(b2).ok());
+  const Hash256& committed = b2->header.state.root;
+  EXPECT_EQ(b2->header.state.height, 1u);
+  const StateProof present = chain_.state_tree().prove("consent/7/3");
+  EXPECT_TRUE(verify_state_proof(committed, "consent/7/3", "until=99", present));
+  EXPECT_FALSE(verify_state_proof(committed, "consent/7/3", "until=100", present));
+  const StateProof absent = chain_.state_tree().prove("consent/7/4");
+  EXPECT_TRUE(verify_state_proof(committed, "consent/7/4", std::nullopt, absent));
+}
+
 }  // namespace
 }  // namespace hlsim
