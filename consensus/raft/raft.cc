@@ -280,8 +280,8 @@ void Raft::handle_vote(Context& ctx, NodeId from, const Vote& m) {
 void Raft::handle_append_entries(Context& ctx, NodeId from, const AppendEntries& m) {
   if (m.leader != from) return;
   if (m.term < current_term_) {
-    ctx.send(from,
-             encode_message(AppendReply{current_term_, false, m.prev_index, log_.last_index()}));
+    ctx.send(from, encode_message(AppendReply{current_term_, false, m.prev_index, log_.last_index(),
+                                              catching_up_}));
     return;
   }
   if (role_ == Role::kLeader && m.term == current_term_) return;  // cannot happen (§5.2)
@@ -293,7 +293,8 @@ void Raft::handle_append_entries(Context& ctx, NodeId from, const AppendEntries&
   arm_election_timer(ctx);
 
   auto reject = [&](Height hint) {
-    ctx.send(from, encode_message(AppendReply{current_term_, false, m.prev_index, hint}));
+    ctx.send(from,
+             encode_message(AppendReply{current_term_, false, m.prev_index, hint, catching_up_}));
   };
   if (m.prev_index > log_.last_index()) {
     reject(log_.last_index());
@@ -349,7 +350,8 @@ void Raft::handle_append_entries(Context& ctx, NodeId from, const AppendEntries&
       log_.term_at(m.leader_commit) == m.term) {
     catching_up_ = false;
   }
-  ctx.send(from, encode_message(AppendReply{current_term_, true, last_new, log_.last_index()}));
+  ctx.send(from, encode_message(
+                     AppendReply{current_term_, true, last_new, log_.last_index(), catching_up_}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,6 +376,10 @@ void Raft::handle_append_reply(Context& ctx, NodeId from, const AppendReply& m) 
     notify_commit(ctx);
     return;
   }
+  // A follower that restarted without its log (memory storage) holds less than it acknowledged:
+  // start over from what it holds, or every rejection would look stale. Lowering match_index
+  // never undoes a commit; it only delays later ones.
+  if (m.lost_log && m.last_log_index < p.match_index) p.match_index = m.last_log_index;
   // A rejection of an index the follower has since matched, or of a probe already superseded,
   // is stale (pipelined or reordered messages).
   if (m.index <= p.match_index) return;

@@ -63,7 +63,8 @@ Message encode_message(const AppendEntries& m) {
 Message encode_message(const AppendReply& m) {
   Writer w(8 + 1 + 8 + 8);
   w.u64(m.term);
-  w.u8(m.success ? 1 : 0);
+  // Flags: bit 0 success, bit 1 lost_log; the other bits are zero.
+  w.u8(static_cast<std::uint8_t>((m.success ? 1 : 0) | (m.lost_log ? 2 : 0)));
   w.u64(m.index);
   w.u64(m.last_log_index);
   return finish(RaftMessageType::kAppendReply, w);
@@ -127,7 +128,10 @@ std::optional<AppendReply> decode_append_reply(ByteView body) {
   Reader r(body);
   AppendReply m;
   r.u64(m.term);
-  if (!read_bool(r, m.success)) return std::nullopt;
+  std::uint8_t flags = 0;
+  if (!r.u8(flags) || (flags & ~std::uint8_t{3}) != 0) return std::nullopt;
+  m.success = (flags & 1) != 0;
+  m.lost_log = (flags & 2) != 0;
   r.u64(m.index);
   r.u64(m.last_log_index);
   if (!r.done()) return std::nullopt;

@@ -68,6 +68,9 @@ struct AppendReply {
   bool success = false;
   Height index = 0;
   Height last_log_index = 0;
+  // The follower restarted without its log (memory storage) and is catching up: what it holds may
+  // be less than it acknowledged before. Encoded with `success` in one flags byte.
+  bool lost_log = false;
   bool operator==(const AppendReply&) const = default;
 };
 

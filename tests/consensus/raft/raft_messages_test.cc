@@ -87,12 +87,23 @@ TEST(RaftMessages, EmptyAppendEntriesIsAHeartbeat) {
 
 TEST(RaftMessages, AppendReplyRoundtrips) {
   for (bool success : {true, false}) {
-    const AppendReply m{5, success, 17, 21};
-    const Message msg = encode_message(m);
-    EXPECT_EQ(msg.type, static_cast<std::uint16_t>(RaftMessageType::kAppendReply));
-    auto back = decode_append_reply(msg.view());
-    ASSERT_TRUE(back);
-    EXPECT_EQ(*back, m);
+    for (bool lost_log : {false, true}) {
+      const AppendReply m{5, success, 17, 21, lost_log};
+      const Message msg = encode_message(m);
+      EXPECT_EQ(msg.type, static_cast<std::uint16_t>(RaftMessageType::kAppendReply));
+      EXPECT_EQ(msg.view().size(), 25u);  // the flag shares success's byte
+      auto back = decode_append_reply(msg.view());
+      ASSERT_TRUE(back);
+      EXPECT_EQ(*back, m);
+    }
+  }
+}
+
+TEST(RaftMessages, AppendReplyWithUnknownFlagBitsIsRejected) {
+  Bytes body = *encode_message(AppendReply{5, true, 17, 21, true}).body;
+  for (std::uint8_t flags : {std::uint8_t{4}, std::uint8_t{0x80}, std::uint8_t{0xff}}) {
+    body[8] = flags;
+    EXPECT_FALSE(decode_append_reply(body)) << int{flags};
   }
 }
 
