@@ -55,9 +55,12 @@ int run_verify(const VerifyOptions& o) {
                 << " transactions (" << r.invalid_txs
                 << " with failing signatures, recorded invalid), hash chain, Merkle roots, "
                 << "signatures and "
-                << (r.reexecuted ? "re-executed state roots"
-                                 : (state_note.empty() ? "recorded state roots" : state_note))
-                << " hold\n";
+                << (r.reexecuted ? "re-executed state roots hold"
+                                 : "the state commitments of the headers hold against the "
+                                   "recorded roots; " +
+                                       (state_note.empty() ? std::string("state not re-executed")
+                                                           : state_note))
+                << "\n";
     } else {
       std::cout << "FAIL  " << l.ledger.source << ": " << r.failure << " (" << r.blocks
                 << " blocks before it hold)\n";
