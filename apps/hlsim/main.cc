@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add(hlsim::app::add_list_command);
   add(hlsim::app::add_crypto_command);
   add(hlsim::app::add_verify_command);
+  add(hlsim::app::add_calibrate_command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
