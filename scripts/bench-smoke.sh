@@ -7,5 +7,6 @@ shopt -s nullglob
 for b in build/release/bench/bench_*; do
   [ -x "$b" ] || continue
   echo "bench-smoke: $(basename "$b")"
-  "$b" --benchmark_min_time=0.001 --benchmark_filter="${HLSIM_BENCH_FILTER:-.}" >/dev/null
+  # Cases over 10^6 items only cost set-up time here (seconds each); the real runs include them.
+  "$b" --benchmark_min_time=0.001 --benchmark_filter="${HLSIM_BENCH_FILTER:--1000000}" >/dev/null
 done
