@@ -132,6 +132,20 @@ BlockRef seal_block(Height height, const Hash256& prev_hash, NodeId proposer, st
   return b;
 }
 
+std::vector<Hash256> tx_inclusion_proof(const Block& block, std::size_t index) {
+  std::vector<Hash256> leaves;
+  leaves.reserve(block.txs.size());
+  for (const TxRef& tx : block.txs) leaves.push_back(tx->commitment());
+  return merkle_proof(leaves, index);
+}
+
+bool verify_tx_inclusion(const BlockHeader& header, const Transaction& tx, std::size_t index,
+                         std::span<const Hash256> proof) {
+  // The commitment is recomputed from the body, so a transaction edited after signing fails.
+  return merkle_verify(header.tx_root, tx.commitment_for(tx.compute_id()), index, header.tx_count,
+                       proof);
+}
+
 const char* to_string(BlockCheck c) {
   switch (c) {
     case BlockCheck::kOk:

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "ledger/bytes.h"
@@ -72,6 +73,14 @@ using BlockRef = std::shared_ptr<const Block>;
 BlockRef seal_block(Height height, const Hash256& prev_hash, NodeId proposer, std::uint64_t epoch,
                     TimeNs timestamp_ns, std::vector<TxRef> txs, const SigningKey& key,
                     const StateCommitment& state = {});
+
+// Inclusion proofs: the RFC 6962 audit path of block.txs[index]'s commitment (id and signature).
+// REQUIRES: index < block.txs.size().
+std::vector<Hash256> tx_inclusion_proof(const Block& block, std::size_t index);
+// True when `proof` shows that `tx` (as signed) is transaction `index` of the block with `header`:
+// a light client holding only a (signed) header can check a transaction against it.
+bool verify_tx_inclusion(const BlockHeader& header, const Transaction& tx, std::size_t index,
+                         std::span<const Hash256> proof);
 
 enum class BlockCheck : std::uint8_t {
   kOk,

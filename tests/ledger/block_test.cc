@@ -277,5 +277,22 @@ TEST_F(BlockTest, CheckNamesAreDistinct) {
   EXPECT_STREQ(to_string(BlockCheck::kOk), "ok");
 }
 
+TEST_F(BlockTest, EveryTransactionHasAnInclusionProofAgainstTheHeaderAndNoOtherFits) {
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{33}}) {
+    const BlockRef b = seal(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::vector<Hash256> proof = tx_inclusion_proof(*b, i);
+      EXPECT_TRUE(verify_tx_inclusion(b->header, *b->txs[i], i, proof)) << n << " " << i;
+      EXPECT_FALSE(verify_tx_inclusion(b->header, *b->txs[(i + 1) % n], i, proof) && n > 1);
+      Transaction resigned = *b->txs[i];
+      resigned.signature.bytes[0] ^= 1;  // the same body under another signature
+      EXPECT_FALSE(verify_tx_inclusion(b->header, resigned, i, proof));
+      Transaction edited = *b->txs[i];
+      edited.payload[0] ^= 1;  // stale id kept: the proof recomputes it
+      EXPECT_FALSE(verify_tx_inclusion(b->header, edited, i, proof));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hlsim
