@@ -65,21 +65,21 @@ struct LeaderRecord {
 // One off-chain read: an authorised reader fetching a subject's latest encrypted document from the
 // owner organisation's store and decrypting it.
 enum class FetchStatus : std::uint8_t {
-  kOk,            // delivered, and the AES-GCM tag verified
-  kAuthFailed,    // delivered, but the document did not authenticate (never, barring a bug)
-  kLost,          // the request or the document was lost in the network
-  kOwnerDown,     // the owner's gateway was down when the request arrived
+  kOk,          // delivered, and the AES-GCM tag verified
+  kAuthFailed,  // delivered, but the document did not authenticate (never, barring a bug)
+  kLost,        // the request or the document was lost in the network
+  kOwnerDown,   // the owner's gateway was down when the request arrived
 };
 const char* to_string(FetchStatus s);
 
 struct FetchRecord {
-  Hash256 tx;                   // the access transaction that authorised it
+  Hash256 tx;  // the access transaction that authorised it
   ClientId reader = 0;
   NodeId reader_gateway = 0;
-  NodeId owner_gateway = 0;     // where the document is kept
-  std::uint64_t bytes = 0;      // sealed document size
-  TimeNs start_ns = 0;          // the access committed at the reader's gateway
-  TimeNs done_ns = -1;          // decrypted at the reader (-1 unless kOk / kAuthFailed)
+  NodeId owner_gateway = 0;  // where the document is kept
+  std::uint64_t bytes = 0;   // sealed document size
+  TimeNs start_ns = 0;       // the access committed at the reader's gateway
+  TimeNs done_ns = -1;       // decrypted at the reader (-1 unless kOk / kAuthFailed)
   FetchStatus status = FetchStatus::kOk;
 };
 

@@ -280,8 +280,8 @@ std::string render_console(const RunSummary& s) {
   line("messages", std::to_string(s.msgs_total) + " (" +
                        human_bytes(static_cast<double>(s.bytes_total)) + "), " +
                        std::to_string(s.msgs_lost) + " lost in the network");
-  line("ledger", s.signature_scheme + " signatures, verification " + s.verification_policy +
-                     ", " + s.storage + " storage" +
+  line("ledger", s.signature_scheme + " signatures, verification " + s.verification_policy + ", " +
+                     s.storage + " storage" +
                      (s.verification_policy == "model-only"
                           ? " (MODEL-ONLY: nothing verified, forgeries not rejected)"
                           : ""));

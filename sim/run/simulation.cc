@@ -350,9 +350,8 @@ void Simulation::on_fetch_serve(const Event& e) {
 
 void Simulation::on_fetch_deliver(const Event& e) {
   Fetch f = fetches_.take(e.arg);
-  const std::shared_ptr<const Bytes> sealed = offchain_[f.doc.owner_gateway]
-                                                  .find(f.doc.pointer.digest)
-                                                  ->second;  // served, so present
+  const std::shared_ptr<const Bytes> sealed =
+      offchain_[f.doc.owner_gateway].find(f.doc.pointer.digest)->second;  // served, so present
   ClientState& reader = clients_->client(f.record.reader);
   const TimeNs at_reader = reader.link.transmit(sealed->size(), e.time_ns);
   const OffchainPointer& p = f.doc.pointer;

@@ -126,9 +126,8 @@ TEST(CryptoCliTest, EcdsaSignReproducesRfc6979Sample) {
 
 TEST(CryptoCliTest, EcdsaVerifyAcceptsSec1AndSpkiKeysAndRejectsAnotherMessage) {
   for (const std::string& pub : {kEcPub, kEcSpki}) {
-    Output good =
-        hlsim("crypto verify --alg ecdsa-p256 --pub " + pub + " --msg " + kSampleHex + " --sig " +
-              kEcSig);
+    Output good = hlsim("crypto verify --alg ecdsa-p256 --pub " + pub + " --msg " + kSampleHex +
+                        " --sig " + kEcSig);
     EXPECT_EQ(good.status, 0) << good.text;
     EXPECT_EQ(good.text, "{\"valid\":true}\n");
     Output bad = hlsim("crypto verify --alg ecdsa-p256 --pub " + pub + " --msg 00 --sig " + kEcSig);
@@ -149,8 +148,8 @@ TEST(CryptoCliTest, BatchMixesSchemesAndReportsBadKeysAsInvalidWithAReason) {
           "\",\"sig\":\"" + kEcSig + "\"}\n" + "{\"alg\":\"ecdsa-p256\",\"pub\":\"" + off_curve +
           "\",\"msg\":\"" + kSampleHex + "\",\"sig\":\"" + kEcSig + "\"}\n" +
           "{\"alg\":\"ecdsa-p256\",\"pub\":\"" + kEcPub + "\",\"msg\":\"" + kSampleHex +
-          "\",\"sig\":\"" + bad_der + "\"}\n" + "{\"alg\":\"ed25519\",\"pub\":\"" + kPublic.substr(2) +
-          "\",\"msg\":\"\",\"sig\":\"" + kSig + "\"}\n");
+          "\",\"sig\":\"" + bad_der + "\"}\n" + "{\"alg\":\"ed25519\",\"pub\":\"" +
+          kPublic.substr(2) + "\",\"msg\":\"\",\"sig\":\"" + kSig + "\"}\n");
   Output o = hlsim("crypto verify --batch " + path);
   ASSERT_EQ(o.status, 0) << o.text;
   EXPECT_NE(o.text.find("{\"line\":1,\"valid\":true}"), std::string::npos) << o.text;

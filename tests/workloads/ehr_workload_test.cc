@@ -364,9 +364,8 @@ TEST(EhrWorkloadTest, RecordWritesCarryASealedDocumentTheirPointerOpens) {
 }
 
 TEST(EhrWorkloadTest, AccessRequestsNameTheSubjectToReadAndZeroBytesTurnsDocumentsOff) {
-  EhrWorkload w(config_with(4, {{"mix_record_write", "0"},
-                                {"mix_consent_grant", "0"},
-                                {"mix_consent_revoke", "0"}}));
+  EhrWorkload w(config_with(
+      4, {{"mix_record_write", "0"}, {"mix_consent_grant", "0"}, {"mix_consent_revoke", "0"}}));
   std::vector<Rng> rngs = client_rngs(4);
   const TxDraft d = w.next_tx(1, 0, rngs[1]);
   Transaction tx;

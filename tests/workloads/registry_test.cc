@@ -40,18 +40,12 @@ TEST(WorkloadRegistryTest, FindWorkloadEhrGivesItsInfoAndAWorkingFactory) {
     EXPECT_FALSE(p.help.empty()) << p.name;
     EXPECT_FALSE(p.default_value.empty()) << p.name;
   }
-  const std::set<std::string> expected = {"patients",
-                                          "zipf_s",
-                                          "record_bytes",
-                                          "document_bytes",
-                                          "consent_bytes",
-                                          "access_bytes",
-                                          "consent_duration_s",
-                                          "mix_record_write",
-                                          "mix_consent_grant",
-                                          "mix_consent_revoke",
-                                          "mix_access_request",
-                                          "consented_access_fraction"};
+  const std::set<std::string> expected = {"patients",           "zipf_s",
+                                          "record_bytes",       "document_bytes",
+                                          "consent_bytes",      "access_bytes",
+                                          "consent_duration_s", "mix_record_write",
+                                          "mix_consent_grant",  "mix_consent_revoke",
+                                          "mix_access_request", "consented_access_fraction"};
   EXPECT_EQ(names, expected);
 
   Result<std::unique_ptr<Workload>> w = make_ehr({});

@@ -1,12 +1,11 @@
 #include "workloads/ehr/ehr_workload.h"
 
-#include "ledger/crypto/aes_gcm.h"
-#include "ledger/crypto/sha256.h"
-
 #include <array>
 #include <span>
 #include <stdexcept>
 
+#include "ledger/crypto/aes_gcm.h"
+#include "ledger/crypto/sha256.h"
 #include "workloads/ehr/ehr_contract.h"
 #include "workloads/ehr/ehr_payloads.h"
 
@@ -62,10 +61,10 @@ std::string record_uri(std::uint32_t org, std::uint64_t patient, std::uint64_t r
 // padded to `bytes` with a repeating filler (its contents do not matter, only that sealing and
 // opening run over real bytes of the real size).
 Bytes make_document(std::uint64_t patient, std::uint64_t record_id, std::uint32_t bytes) {
-  const std::string head = "{\"resourceType\":\"Bundle\",\"type\":\"document\",\"subject\":"
-                           "\"Patient/" +
-                           std::to_string(patient) + "\",\"record\":\"" +
-                           std::to_string(record_id) + "\",\"entry\":[";
+  const std::string head =
+      "{\"resourceType\":\"Bundle\",\"type\":\"document\",\"subject\":"
+      "\"Patient/" +
+      std::to_string(patient) + "\",\"record\":\"" + std::to_string(record_id) + "\",\"entry\":[";
   Bytes doc(bytes, ' ');
   std::copy_n(head.begin(), std::min<std::size_t>(head.size(), bytes), doc.begin());
   for (std::size_t i = head.size(); i < doc.size(); ++i) {
@@ -164,10 +163,9 @@ TxDraft EhrWorkload::record_write(ClientId client, Rng& rng) {
   p.meta = fill(kRecordWriteFixedBytes + p.uri.size(), config_.record_bytes);
   std::shared_ptr<const Bytes> document;
   if (config_.document_bytes > 0) {
-    auto sealed = std::make_shared<Bytes>(
-        aes256gcm_seal(derive_payload_key(config_.seed, p.uri),
-                       derive_payload_nonce(config_.seed, p.uri, 0), as_bytes(p.uri),
-                       make_document(p.patient, p.record_id, config_.document_bytes)));
+    auto sealed = std::make_shared<Bytes>(aes256gcm_seal(
+        derive_payload_key(config_.seed, p.uri), derive_payload_nonce(config_.seed, p.uri, 0),
+        as_bytes(p.uri), make_document(p.patient, p.record_id, config_.document_bytes)));
     p.content_hash = sha256(*sealed);
     document = std::move(sealed);
   }
