@@ -57,4 +57,29 @@ struct HardwareProfile {
   static TimeNs round_ns(double ns) { return static_cast<TimeNs>(std::llround(ns)); }
 };
 
+// Every cost field by its profile (YAML) name, in the order profiles list them: one table for the
+// loader, the results file and `hlsim calibrate`, so they cannot disagree.
+struct HardwareProfileField {
+  const char* name;
+  double HardwareProfile::*member;
+};
+inline constexpr HardwareProfileField kHardwareProfileFields[] = {
+    {"ed25519_sign_ns", &HardwareProfile::ed25519_sign_ns},
+    {"ed25519_verify_ns", &HardwareProfile::ed25519_verify_ns},
+    {"ecdsa_p256_sign_ns", &HardwareProfile::ecdsa_p256_sign_ns},
+    {"ecdsa_p256_verify_ns", &HardwareProfile::ecdsa_p256_verify_ns},
+    {"sha256_ns_per_call", &HardwareProfile::sha256_ns_per_call},
+    {"sha256_ns_per_byte", &HardwareProfile::sha256_ns_per_byte},
+    {"aes256gcm_ns_per_call", &HardwareProfile::aes256gcm_ns_per_call},
+    {"aes256gcm_ns_per_byte", &HardwareProfile::aes256gcm_ns_per_byte},
+    {"tx_execute_ns", &HardwareProfile::tx_execute_ns},
+    {"storage_get_ns_per_op", &HardwareProfile::storage_get_ns_per_op},
+    {"storage_get_ns_per_byte", &HardwareProfile::storage_get_ns_per_byte},
+    {"storage_put_ns_per_op", &HardwareProfile::storage_put_ns_per_op},
+    {"storage_put_ns_per_byte", &HardwareProfile::storage_put_ns_per_byte},
+    {"block_fsync_ns", &HardwareProfile::block_fsync_ns},
+    {"message_ns_per_byte", &HardwareProfile::message_ns_per_byte},
+    {"message_ns_per_call", &HardwareProfile::message_ns_per_call},
+};
+
 }  // namespace hlsim

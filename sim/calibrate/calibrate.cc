@@ -163,32 +163,6 @@ FitSamples fitted_samples(const Batch& small, double small_bytes, const Batch& l
   return out;
 }
 
-// Field name -> member, for every HardwareProfile cost. run_calibration checks (and a test) that
-// the figures come out named and ordered as profile_fields(), so this list cannot silently fall
-// behind the loader's.
-struct ProfileField {
-  const char* name;
-  double HardwareProfile::*member;
-};
-constexpr ProfileField kProfileFields[] = {
-    {"ed25519_sign_ns", &HardwareProfile::ed25519_sign_ns},
-    {"ed25519_verify_ns", &HardwareProfile::ed25519_verify_ns},
-    {"ecdsa_p256_sign_ns", &HardwareProfile::ecdsa_p256_sign_ns},
-    {"ecdsa_p256_verify_ns", &HardwareProfile::ecdsa_p256_verify_ns},
-    {"sha256_ns_per_call", &HardwareProfile::sha256_ns_per_call},
-    {"sha256_ns_per_byte", &HardwareProfile::sha256_ns_per_byte},
-    {"aes256gcm_ns_per_call", &HardwareProfile::aes256gcm_ns_per_call},
-    {"aes256gcm_ns_per_byte", &HardwareProfile::aes256gcm_ns_per_byte},
-    {"tx_execute_ns", &HardwareProfile::tx_execute_ns},
-    {"storage_get_ns_per_op", &HardwareProfile::storage_get_ns_per_op},
-    {"storage_get_ns_per_byte", &HardwareProfile::storage_get_ns_per_byte},
-    {"storage_put_ns_per_op", &HardwareProfile::storage_put_ns_per_op},
-    {"storage_put_ns_per_byte", &HardwareProfile::storage_put_ns_per_byte},
-    {"block_fsync_ns", &HardwareProfile::block_fsync_ns},
-    {"message_ns_per_byte", &HardwareProfile::message_ns_per_byte},
-    {"message_ns_per_call", &HardwareProfile::message_ns_per_call},
-};
-
 // Collects figures into the calibration as they are measured.
 class Recorder {
  public:
@@ -197,7 +171,7 @@ class Recorder {
   void add(const std::string& field, std::vector<double> ns, std::string method) {
     CalibratedFigure f{field, spread_of(std::move(ns)), std::move(method)};
     bool known = false;
-    for (const ProfileField& p : kProfileFields) {
+    for (const HardwareProfileField& p : kHardwareProfileFields) {
       if (field == p.name) {
         c_.profile.*(p.member) = f.ns.median;
         known = true;

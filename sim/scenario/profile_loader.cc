@@ -9,30 +9,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// One table drives parsing and listing, so they cannot disagree.
-struct Field {
-  const char* name;
-  double HardwareProfile::*member;
-};
-constexpr Field kFields[] = {
-    {"ed25519_sign_ns", &HardwareProfile::ed25519_sign_ns},
-    {"ed25519_verify_ns", &HardwareProfile::ed25519_verify_ns},
-    {"ecdsa_p256_sign_ns", &HardwareProfile::ecdsa_p256_sign_ns},
-    {"ecdsa_p256_verify_ns", &HardwareProfile::ecdsa_p256_verify_ns},
-    {"sha256_ns_per_call", &HardwareProfile::sha256_ns_per_call},
-    {"sha256_ns_per_byte", &HardwareProfile::sha256_ns_per_byte},
-    {"aes256gcm_ns_per_call", &HardwareProfile::aes256gcm_ns_per_call},
-    {"aes256gcm_ns_per_byte", &HardwareProfile::aes256gcm_ns_per_byte},
-    {"tx_execute_ns", &HardwareProfile::tx_execute_ns},
-    {"storage_get_ns_per_op", &HardwareProfile::storage_get_ns_per_op},
-    {"storage_get_ns_per_byte", &HardwareProfile::storage_get_ns_per_byte},
-    {"storage_put_ns_per_op", &HardwareProfile::storage_put_ns_per_op},
-    {"storage_put_ns_per_byte", &HardwareProfile::storage_put_ns_per_byte},
-    {"block_fsync_ns", &HardwareProfile::block_fsync_ns},
-    {"message_ns_per_byte", &HardwareProfile::message_ns_per_byte},
-    {"message_ns_per_call", &HardwareProfile::message_ns_per_call},
-};
-
 }  // namespace
 
 Result<HardwareProfile> profile_from_yaml(const YAML::Node& node, const std::string& path) {
@@ -40,7 +16,7 @@ Result<HardwareProfile> profile_from_yaml(const YAML::Node& node, const std::str
   if (!node.IsMap()) return Error{path + ": expected a map of profile fields"};
   // `calibration` holds what `hlsim calibrate` measured (medians, spreads, host): informational.
   std::vector<std::string> names = {"name", "description", "calibration"};
-  for (const auto& f : kFields) names.emplace_back(f.name);
+  for (const auto& f : kHardwareProfileFields) names.emplace_back(f.name);
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     const std::string where = path + "." + key;
@@ -49,8 +25,8 @@ Result<HardwareProfile> profile_from_yaml(const YAML::Node& node, const std::str
       continue;
     }
     if (key == "description" || key == "calibration") continue;
-    const Field* field = nullptr;
-    for (const auto& f : kFields) {
+    const HardwareProfileField* field = nullptr;
+    for (const auto& f : kHardwareProfileFields) {
       if (key == f.name) field = &f;
     }
     if (field == nullptr) {
@@ -103,7 +79,7 @@ Result<HardwareProfile> load_profile(const std::string& name_or_path, const std:
 
 std::vector<std::pair<std::string, double>> profile_fields(const HardwareProfile& p) {
   std::vector<std::pair<std::string, double>> out;
-  for (const auto& f : kFields) out.emplace_back(f.name, p.*(f.member));
+  for (const auto& f : kHardwareProfileFields) out.emplace_back(f.name, p.*(f.member));
   return out;
 }
 
