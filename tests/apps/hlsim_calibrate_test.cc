@@ -11,28 +11,15 @@
 #include <filesystem>
 #include <string>
 
+#include "apps/cli_runner.h"
 #include "sim/scenario/profile_loader.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kBinary = HLSIM_BINARY;
-
-struct Output {
-  int status;
-  std::string text;
-};
-
-Output hlsim(const std::string& args) {
-  Output out{0, ""};
-  FILE* pipe = popen((kBinary + " " + args + " 2>&1").c_str(), "r");
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), pipe) != nullptr) out.text += buf.data();
-  const int raw = pclose(pipe);
-  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
-}
+using hlsim_cli::hlsim;
+using hlsim_cli::Output;
 
 // A fresh directory for one test, removed afterwards.
 class CalibrateCliTest : public ::testing::Test {

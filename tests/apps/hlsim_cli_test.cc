@@ -13,28 +13,17 @@
 #include <string>
 #include <thread>
 
+#include "apps/cli_runner.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kBinary = HLSIM_BINARY;
+using hlsim_cli::kBinary;
 const std::string kSource = HLSIM_SOURCE_DIR;
 
-struct Output {
-  int status;
-  std::string text;  // stdout and stderr
-};
-
-Output hlsim(const std::string& args) {
-  const std::string cmd = kBinary + " " + args + " 2>&1";
-  Output out{0, ""};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), pipe) != nullptr) out.text += buf.data();
-  const int raw = pclose(pipe);
-  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
-}
+using hlsim_cli::hlsim;
+using hlsim_cli::Output;
 
 class CliTest : public ::testing::Test {
  protected:

@@ -8,11 +8,11 @@
 #include <fstream>
 #include <string>
 
+#include "apps/cli_runner.h"
+
 namespace {
 
 namespace fs = std::filesystem;
-
-const std::string kBinary = HLSIM_BINARY;
 
 // RFC 8032 §7.1, TEST 1 (empty message).
 const std::string kSecret = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
@@ -21,20 +21,8 @@ const std::string kSig =
     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9"
     "b46bd25bf5f0595bbe24655141438e7a100b";
 
-struct Output {
-  int status;
-  std::string text;
-};
-
-Output hlsim(const std::string& args) {
-  Output out{0, ""};
-  FILE* pipe = popen((kBinary + " " + args + " 2>&1").c_str(), "r");
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), pipe) != nullptr) out.text += buf.data();
-  const int raw = pclose(pipe);
-  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
-}
+using hlsim_cli::hlsim;
+using hlsim_cli::Output;
 
 std::string write_file(const std::string& name, const std::string& text) {
   const fs::path p = fs::temp_directory_path() / name;
