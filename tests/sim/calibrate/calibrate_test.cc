@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -177,21 +178,20 @@ TEST_F(RealCalibrationTest, MeasuresEveryProfileFieldInOrder) {
 TEST_F(RealCalibrationTest, FiguresArePositiveAndSanelyOrdered) {
   ASSERT_TRUE(result_->ok()) << result_->error().message;
   const HardwareProfile& p = calibration().profile;
+  // Every figure is a finite, non-negative number. A per-call / per-byte pair is a line fitted
+  // through two noisy sizes and clamped at zero, so on a loaded machine either half may come out
+  // 0; only figures timed directly must be positive.
   for (const auto& [name, value] : profile_fields(p)) {
-    if (name == "block_fsync_ns") {
-      EXPECT_GE(value, 0) << name;  // a cache-backed disk may make it tiny
-    } else {
-      EXPECT_GT(value, 0) << name;
-    }
+    EXPECT_TRUE(std::isfinite(value)) << name;
+    EXPECT_GE(value, 0) << name;
+  }
+  for (double direct : {p.ed25519_sign_ns, p.ed25519_verify_ns, p.ecdsa_p256_sign_ns,
+                        p.ecdsa_p256_verify_ns, p.tx_execute_ns}) {
+    EXPECT_GT(direct, 0);
   }
   // Orderings that hold on any machine by a wide margin (factors, not percent).
   EXPECT_GT(p.ed25519_verify_ns, p.ed25519_sign_ns);
   EXPECT_GT(p.ecdsa_p256_verify_ns, p.ecdsa_p256_sign_ns);
-  EXPECT_LT(p.sha256_ns_per_byte, p.sha256_ns_per_call);
-  EXPECT_LT(p.aes256gcm_ns_per_byte, p.aes256gcm_ns_per_call);
-  EXPECT_LT(p.storage_get_ns_per_byte, p.storage_get_ns_per_op);
-  EXPECT_LT(p.storage_put_ns_per_byte, p.storage_put_ns_per_op);
-  EXPECT_LT(p.message_ns_per_byte, p.message_ns_per_call);
   EXPECT_GT(p.ed25519_sign_ns, p.sha256_ns_per_call);
 }
 
