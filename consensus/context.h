@@ -82,6 +82,11 @@ class Context {
   virtual void charge(TimeNs cpu_ns) = 0;
   // Reports that `leader` leads `epoch` (term / view), for metrics and traces.
   virtual void note_leader(std::uint64_t epoch, NodeId leader) = 0;
+  // Reports that this node's tentative (not yet committed) chain switched to another fork,
+  // abandoning `depth_blocks` tentative blocks above height `fork_height` (protocols whose
+  // finality trails their chain, such as proof of authority). Committed blocks are never
+  // reorganised: reversing one is a safety violation the checker finds on its own.
+  virtual void note_reorg(Height fork_height, std::uint32_t depth_blocks) = 0;
 };
 
 }  // namespace hlsim

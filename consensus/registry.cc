@@ -2,6 +2,9 @@
 // A new protocol adds its ProtocolInfo accessor to the list below.
 #include "consensus/registry.h"
 
+#include <algorithm>
+
+#include "consensus/byzantine/byzantine_protocol.h"
 #include "consensus/raft/raft_params.h"
 
 namespace hlsim {
@@ -18,6 +21,27 @@ const ProtocolInfo* find_protocol(std::string_view name) {
     if (info.name == name) return &info;
   }
   return nullptr;
+}
+
+bool ProtocolInfo::supports(Behavior b) const {
+  return b == Behavior::kHonest || std::find(behaviors.begin(), behaviors.end(), b) != behaviors.end();
+}
+bool ProtocolInfo::is_vote(std::uint16_t type) const {
+  return std::find(vote_types.begin(), vote_types.end(), type) != vote_types.end();
+}
+bool ProtocolInfo::is_proposal(std::uint16_t type) const {
+  return std::find(proposal_types.begin(), proposal_types.end(), type) != proposal_types.end();
+}
+
+std::unique_ptr<Protocol> make_protocol(const ProtocolInfo& info, const ParamValues& values,
+                                        NodeId self, std::uint32_t nodes, Behavior behavior) {
+  if (behavior == Behavior::kHonest || behavior == Behavior::kEquivocate) {
+    return info.make(values, self, nodes, behavior);
+  }
+  const TimeNs delay_ns = info.proposal_timeout ? info.proposal_timeout(values) * 9 / 10 : 0;
+  return std::make_unique<ByzantineProtocol>(info.make(values, self, nodes, Behavior::kHonest),
+                                             behavior, info.proposal_types, info.vote_types,
+                                             delay_ns);
 }
 
 }  // namespace hlsim

@@ -82,12 +82,22 @@ const ProtocolInfo& raft_protocol_info() {
         "defaults";
     i.params = raft_param_specs();
     i.message_types = raft_message_type_names();
+    i.proposal_types = {static_cast<std::uint16_t>(RaftMessageType::kAppendEntries)};
+    i.vote_types = {static_cast<std::uint16_t>(RaftMessageType::kVote),
+                    static_cast<std::uint16_t>(RaftMessageType::kAppendReply)};
     i.min_nodes = 1;
+    // Raft tolerates crash faults only: a minority may fail. Of the Byzantine behaviours only the
+    // crash-like one applies (a silent node); the others are outside Raft's fault model.
+    i.max_faulty = [](std::uint32_t nodes) { return (nodes - 1) / 2; };
+    i.behaviors = {Behavior::kSilent};
+    i.proposal_timeout = [](const ParamValues& values) {
+      return RaftParams::from(values).election_timeout_min_ns;
+    };
     i.validate = [](const ParamValues& values, std::uint32_t /*nodes*/) {
       return RaftParams::from(values).check();
     };
-    i.make = [](const ParamValues& values, NodeId self,
-                std::uint32_t nodes) -> std::unique_ptr<Protocol> {
+    i.make = [](const ParamValues& values, NodeId self, std::uint32_t nodes,
+                Behavior /*behavior*/) -> std::unique_ptr<Protocol> {
       return std::make_unique<Raft>(RaftParams::from(values), self, nodes);
     };
     return i;

@@ -33,11 +33,17 @@ struct CommitRecord {
   std::vector<TxOutcome> outcomes;  // per transaction, in block order
 };
 
+struct ReorgNote {
+  Height fork_height = 0;
+  std::uint32_t depth_blocks = 0;
+};
+
 struct Outbox {
   std::vector<std::pair<NodeId, Message>> sends;
   std::vector<TimerRequest> timers;
   std::vector<CommitRecord> commits;
   std::vector<std::pair<std::uint64_t, NodeId>> leaders;  // (epoch, leader) notes
+  std::vector<ReorgNote> reorgs;
   std::vector<std::string> violations;  // safety violations detected by this node's ledger
   void clear() {
     violations.clear();
@@ -45,6 +51,7 @@ struct Outbox {
     timers.clear();
     commits.clear();
     leaders.clear();
+    reorgs.clear();
   }
 };
 
@@ -124,6 +131,9 @@ class Node final : public Context, public NodeCrypto {
   void charge(TimeNs cpu_ns) override { job_cost_ns_ += cpu_ns; }
   void note_leader(std::uint64_t epoch, NodeId leader) override {
     outbox_.leaders.emplace_back(epoch, leader);
+  }
+  void note_reorg(Height fork_height, std::uint32_t depth_blocks) override {
+    outbox_.reorgs.push_back(ReorgNote{fork_height, depth_blocks});
   }
 
   // --- NodeCrypto ---

@@ -104,7 +104,7 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   }
   for (NodeId i = 0; i < n; ++i) {
     nodes_.push_back(std::make_unique<Node>(
-        i, n, sc.node.cores, sc.seed, keys[i], info->make(sc.consensus.params, i, n),
+        i, n, sc.node.cores, sc.seed, keys[i], make_protocol(*info, sc.consensus.params, i, n),
         workload_->make_contract(), info->message_types.size(), shared_.get()));
     net_rngs_.push_back(Rng::stream(sc.seed, RngDomain::kNetwork, i));
   }

@@ -107,6 +107,9 @@ class Cluster::NodeContext final : public Context {
   void note_leader(std::uint64_t epoch, NodeId leader) override {
     cluster_.leader_notes_.push_back(LeaderNote{self_, epoch, leader, cluster_.now_});
   }
+  void note_reorg(Height fork_height, std::uint32_t depth_blocks) override {
+    cluster_.reorgs_.push_back(ReorgNote{self_, fork_height, depth_blocks, cluster_.now_});
+  }
 
   std::vector<Envelope> take_outbox() { return std::exchange(outbox_, {}); }
 
@@ -220,6 +223,10 @@ void Cluster::run_job(NodeId node, const std::function<void(Protocol&, Context&)
 void Cluster::apply_commit(NodeId node, const BlockRef& block) {
   const std::string who = "node " + std::to_string(node) + " height " +
                           std::to_string(block ? block->header.height : 0) + ": ";
+  const bool judged = !options_.byzantine.contains(node);
+  auto violation = [&](std::string what) {
+    if (judged) this->violation(std::move(what));
+  };
   if (!block) {
     violation(who + "committed a null block");
     return;
@@ -431,8 +438,16 @@ std::optional<NodeId> Cluster::leader() const {
 }
 
 std::string Cluster::divergence() const {
-  for (NodeId a = 0; a < size(); ++a) {
-    for (NodeId b = a + 1; b < size(); ++b) {
+  std::vector<NodeId> all(size());
+  for (NodeId i = 0; i < size(); ++i) all[i] = i;
+  return divergence(all);
+}
+
+std::string Cluster::divergence(const std::vector<NodeId>& nodes) const {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (std::size_t j = i + 1; j < nodes.size(); ++j) {
+      const NodeId a = nodes[i];
+      const NodeId b = nodes[j];
       const Height common = std::min(chains_[a]->height(), chains_[b]->height());
       for (Height h = 1; h <= common; ++h) {
         if (chains_[a]->at(h)->hash != chains_[b]->at(h)->hash) {

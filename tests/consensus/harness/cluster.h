@@ -60,6 +60,9 @@ struct ClusterOptions {
   double loss_rate = 0;
   // Verify each committed transaction's signature, as a node does before executing it.
   bool verify_committed_txs = true;
+  // Byzantine nodes: what they commit is not judged (no violations recorded for their chains).
+  // Build their protocols with make_protocol(info, values, self, nodes, behavior).
+  std::set<NodeId> byzantine;
 };
 
 // A protocol instance for validator `self` of `nodes`.
@@ -89,6 +92,13 @@ struct LeaderNote {
   NodeId node = 0;  // who reported it
   std::uint64_t epoch = 0;
   NodeId leader = 0;
+  TimeNs time_ns = 0;
+};
+
+struct ReorgNote {
+  NodeId node = 0;
+  Height fork_height = 0;
+  std::uint32_t depth_blocks = 0;
   TimeNs time_ns = 0;
 };
 
@@ -170,6 +180,7 @@ class Cluster {
   const Chain& chain(NodeId node) const { return *chains_[node]; }
   const std::vector<CommitRecord>& commits() const { return commits_; }
   const std::vector<LeaderNote>& leader_notes() const { return leader_notes_; }
+  const std::vector<ReorgNote>& reorgs() const { return reorgs_; }
   const std::vector<std::string>& violations() const { return violations_; }
   // Up nodes whose protocol says it leads, in node order.
   std::vector<NodeId> leaders() const;
@@ -177,6 +188,8 @@ class Cluster {
   std::optional<NodeId> leader() const;
   // "" when every two chains hold the same block at every height both have; else where not.
   std::string divergence() const;
+  // The same among `nodes` only (e.g. the honest ones).
+  std::string divergence(const std::vector<NodeId>& nodes) const;
   // True when every node's chain has the same height and blocks.
   bool chains_identical() const;
   // Ids of the transactions committed on `node`, in commit order.
@@ -246,6 +259,7 @@ class Cluster {
 
   std::vector<CommitRecord> commits_;
   std::vector<LeaderNote> leader_notes_;
+  std::vector<ReorgNote> reorgs_;
   std::vector<std::string> violations_;
   std::map<std::uint16_t, std::uint64_t> sent_;
   std::map<std::uint16_t, std::uint64_t> delivered_;

@@ -86,7 +86,7 @@ TEST(RaftParams, RejectsOutOfRangeAndUnknownKeys) {
 
 TEST(RaftParams, MakeBuildsAFollowerAtTermZero) {
   const ParamValues defaults = ParamValues::defaults(raft_param_specs());
-  auto protocol = raft_protocol_info().make(defaults, 1, 3);
+  auto protocol = raft_protocol_info().make(defaults, 1, 3, Behavior::kHonest);
   ASSERT_NE(protocol, nullptr);
   EXPECT_EQ(protocol->epoch(), 0u);
   EXPECT_FALSE(protocol->is_leader());
