@@ -12,12 +12,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "consensus/message.h"
 #include "ledger/block.h"
 #include "ledger/chain.h"
 #include "ledger/crypto/signature.h"
+#include "ledger/vote.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/rng.h"
 #include "sim/kernel/time.h"
@@ -35,6 +37,14 @@ class NodeCrypto {
   virtual Signature sign(ByteView message) = 0;
   virtual bool verify(const PublicKey& key, ByteView message, const Signature& signature) = 0;
   virtual Hash256 hash(ByteView data) = 0;
+  // Signs `vote` as this validator: sets voter = self(), voter_key and signature (charged). The
+  // caller sets kind, height, epoch and block_hash first.
+  virtual void sign_vote(SignedVote& vote) = 0;
+  // Checks a batch of votes (e.g. a quorum certificate's n - f): vote i is valid (1) when its
+  // voter is a validator, its voter_key is that validator's registered key and its signature
+  // verifies. The real checks run in parallel on the host; the simulated cost is spread over the
+  // node's cores (ceil(k / cores) verifications end to end), as a multicore validator would.
+  virtual std::vector<std::uint8_t> verify_votes(std::span<const SignedVote> votes) = 0;
   // Seals a block proposed by this node (Merkle root, header hash and signature, all charged).
   virtual BlockRef seal_block(Height height, const Hash256& prev_hash, std::uint64_t epoch,
                               std::vector<TxRef> txs) = 0;

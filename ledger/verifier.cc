@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include "ledger/crypto/sha256.h"
+#include "ledger/vote.h"
 
 namespace hlsim {
 
@@ -54,6 +55,13 @@ std::vector<std::uint8_t> verify_txs_parallel(std::span<const TxRef> txs) {
   std::vector<std::uint8_t> valid(txs.size(), 0);
   for_each_index(txs.size(), kMinParallelChecks,
                  [&](std::size_t i) { valid[i] = (txs[i] && verify_tx(*txs[i])) ? 1 : 0; });
+  return valid;
+}
+
+std::vector<std::uint8_t> verify_votes_parallel(std::span<const SignedVote> votes) {
+  std::vector<std::uint8_t> valid(votes.size(), 0);
+  for_each_index(votes.size(), kMinParallelChecks,
+                 [&](std::size_t i) { valid[i] = verify_vote(votes[i]) ? 1 : 0; });
   return valid;
 }
 

@@ -31,8 +31,13 @@ enum class VerifyPolicy : std::uint8_t { kEveryNode, kOnce, kModelOnly };
 const char* to_string(VerifyPolicy policy);
 std::optional<VerifyPolicy> parse_verify_policy(std::string_view name);
 
+struct SignedVote;
+
 // verify_tx over each transaction, in parallel; element i is 1 when txs[i] is valid.
 std::vector<std::uint8_t> verify_txs_parallel(std::span<const TxRef> txs);
+// The same for signed votes (verify_vote on each: the signature under the vote's own voter_key;
+// membership is the caller's check), e.g. a quorum certificate's n - f votes.
+std::vector<std::uint8_t> verify_votes_parallel(std::span<const SignedVote> votes);
 
 class Verifier {
  public:

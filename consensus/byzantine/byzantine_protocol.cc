@@ -73,6 +73,13 @@ class ByzantineProtocol::FaultyContext final : public Context, public NodeCrypto
     return real_.crypto().verify(key, message, signature);
   }
   Hash256 hash(ByteView data) override { return real_.crypto().hash(data); }
+  void sign_vote(SignedVote& vote) override {
+    real_.crypto().sign_vote(vote);
+    if (corrupts()) vote.signature = corrupt_signature(vote.signature);
+  }
+  std::vector<std::uint8_t> verify_votes(std::span<const SignedVote> votes) override {
+    return real_.crypto().verify_votes(votes);
+  }
   BlockRef seal_block(Height height, const Hash256& prev_hash, std::uint64_t epoch,
                       std::vector<TxRef> txs) override {
     BlockRef block = real_.crypto().seal_block(height, prev_hash, epoch, std::move(txs));

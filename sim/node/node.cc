@@ -1,5 +1,6 @@
 #include "sim/node/node.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <stdexcept>
@@ -202,6 +203,31 @@ bool Node::verify(const PublicKey& key, ByteView message, const Signature& signa
 Hash256 Node::hash(ByteView data) {
   charge(profile().hash_cost_ns(data.size()));
   return sha256(data);
+}
+
+void Node::sign_vote(SignedVote& vote) {
+  charge(profile().sign_cost_ns(key_.scheme()));
+  vote.voter = id_;
+  hlsim::sign_vote(vote, key_);
+}
+
+std::vector<std::uint8_t> Node::verify_votes(std::span<const SignedVote> votes) {
+  // The batch fans out over the node's cores: ceil(k / cores) verifications end to end.
+  const std::uint32_t cores = std::max<std::uint32_t>(cpu_.cores(), 1);
+  TimeNs cost_ns = 0;
+  for (std::size_t i = 0; i < votes.size(); i += cores) {
+    cost_ns += profile().verify_cost_ns(votes[i].voter_key.scheme);
+  }
+  charge(cost_ns);
+  std::vector<std::uint8_t> valid(votes.size(), 0);
+  std::vector<std::uint8_t> member(votes.size(), 0);
+  for (std::size_t i = 0; i < votes.size(); ++i) {
+    member[i] = votes[i].voter < cluster_size_ && votes[i].voter_key == public_key_of(votes[i].voter);
+  }
+  if (shared_->verifier.policy() == VerifyPolicy::kModelOnly) return member;
+  const std::vector<std::uint8_t> sig_ok = verify_votes_parallel(votes);
+  for (std::size_t i = 0; i < votes.size(); ++i) valid[i] = member[i] && sig_ok[i];
+  return valid;
 }
 
 TimeNs Node::merkle_cost_ns(std::size_t leaves) const {

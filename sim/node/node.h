@@ -142,6 +142,8 @@ class Node final : public Context, public NodeCrypto {
   Signature sign(ByteView message) override;
   bool verify(const PublicKey& key, ByteView message, const Signature& signature) override;
   Hash256 hash(ByteView data) override;
+  void sign_vote(SignedVote& vote) override;
+  std::vector<std::uint8_t> verify_votes(std::span<const SignedVote> votes) override;
   BlockRef seal_block(Height height, const Hash256& prev_hash, std::uint64_t epoch,
                       std::vector<TxRef> txs) override;
   std::optional<BlockRef> decode_block(ByteView encoded) override;

@@ -26,6 +26,19 @@ class Cluster::NodeCryptoImpl final : public NodeCrypto {
     return verify_signature(key, message, signature);
   }
   Hash256 hash(ByteView data) override { return sha256(data); }
+  void sign_vote(SignedVote& vote) override {
+    vote.voter = self_;
+    hlsim::sign_vote(vote, cluster_.node_keys_[self_]);
+  }
+  std::vector<std::uint8_t> verify_votes(std::span<const SignedVote> votes) override {
+    std::vector<std::uint8_t> valid(votes.size(), 0);
+    for (std::size_t i = 0; i < votes.size(); ++i) {
+      const SignedVote& v = votes[i];
+      valid[i] = v.voter < cluster_.size() && v.voter_key == cluster_.node_public_keys_[v.voter] &&
+                 verify_vote(v);
+    }
+    return valid;
+  }
   BlockRef seal_block(Height height, const Hash256& prev_hash, std::uint64_t epoch,
                       std::vector<TxRef> txs) override {
     return hlsim::seal_block(height, prev_hash, self_, epoch, cluster_.now_, std::move(txs),
