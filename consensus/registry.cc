@@ -24,7 +24,8 @@ const ProtocolInfo* find_protocol(std::string_view name) {
 }
 
 bool ProtocolInfo::supports(Behavior b) const {
-  return b == Behavior::kHonest || std::find(behaviors.begin(), behaviors.end(), b) != behaviors.end();
+  return b == Behavior::kHonest ||
+         std::find(behaviors.begin(), behaviors.end(), b) != behaviors.end();
 }
 bool ProtocolInfo::is_vote(std::uint16_t type) const {
   return std::find(vote_types.begin(), vote_types.end(), type) != vote_types.end();

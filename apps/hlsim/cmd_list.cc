@@ -39,9 +39,24 @@ void list_protocols() {
   for (const auto& p : protocol_registry()) {
     std::printf("  %s — %s\n    defaults from: %s\n    messages:", p.name.c_str(),
                 p.summary.c_str(), p.reference.c_str());
-    for (const auto& m : p.message_types) std::printf(" %s", m.c_str());
+    for (std::size_t t = 0; t < p.message_types.size(); ++t) {
+      const auto type = static_cast<std::uint16_t>(t);
+      const char* role = p.is_proposal(type) ? " (proposal)" : p.is_vote(type) ? " (vote)" : "";
+      std::printf(" %s%s", p.message_types[t].c_str(), role);
+    }
+    std::printf("\n    tolerates f faulty validators (min %u nodes):", p.min_nodes);
+    for (std::uint32_t n : {4u, 7u, 16u, 64u}) {
+      std::printf(" n=%u f=%u", n, p.max_faulty ? p.max_faulty(n) : 0);
+    }
+    std::printf("\n    byzantine behaviours:");
+    for (Behavior b : p.behaviors) std::printf(" %s", to_string(b));
     std::printf("\n");
     print_specs(p.params);
+  }
+  std::printf("byzantine behaviours (byzantine.nodes: {<id>: <behaviour>}):\n");
+  for (const BehaviorDoc& d : behavior_docs()) {
+    if (d.behavior == Behavior::kHonest) continue;
+    std::printf("    %-20s %s\n", d.name, d.help);
   }
 }
 

@@ -128,8 +128,7 @@ bool ByzantineProtocol::is_vote(std::uint16_t type) const {
   return std::find(vote_types_.begin(), vote_types_.end(), type) != vote_types_.end();
 }
 bool ByzantineProtocol::is_proposal(std::uint16_t type) const {
-  return std::find(proposal_types_.begin(), proposal_types_.end(), type) !=
-         proposal_types_.end();
+  return std::find(proposal_types_.begin(), proposal_types_.end(), type) != proposal_types_.end();
 }
 
 void ByzantineProtocol::start(Context& ctx) {

@@ -222,7 +222,8 @@ std::vector<std::uint8_t> Node::verify_votes(std::span<const SignedVote> votes) 
   std::vector<std::uint8_t> valid(votes.size(), 0);
   std::vector<std::uint8_t> member(votes.size(), 0);
   for (std::size_t i = 0; i < votes.size(); ++i) {
-    member[i] = votes[i].voter < cluster_size_ && votes[i].voter_key == public_key_of(votes[i].voter);
+    member[i] =
+        votes[i].voter < cluster_size_ && votes[i].voter_key == public_key_of(votes[i].voter);
   }
   if (shared_->verifier.policy() == VerifyPolicy::kModelOnly) return member;
   const std::vector<std::uint8_t> sig_ok = verify_votes_parallel(votes);

@@ -1,7 +1,7 @@
-// The metrics observer: sees every submission, commit and leader change of a run, from outside
-// the nodes, and keeps what the results tables are made of. It also checks the basic safety
-// properties every protocol must keep (issue-independent): at each height all nodes commit the
-// same block; no transaction is committed at two heights; nothing never submitted is committed.
+// The metrics observer: sees every submission, commit and leader change of the honest nodes of a
+// run, from outside the nodes, and keeps what the results tables are made of. Judging the commits
+// is the safety checker's job (safety_checker.h); a commit that disagrees with the block first
+// committed at its height is ignored here.
 #pragma once
 
 #include <cstdint>
@@ -100,7 +100,13 @@ class Metrics {
   void on_storage_lost(NodeId node, Height height);
   // Blocks re-committed by nodes catching up after losing their ledger.
   std::uint64_t recommits() const { return recommits_; }
-  void on_violation(std::string what) { violations_.push_back(std::move(what)); }
+  // An honest node's tentative chain switched forks, abandoning `depth_blocks` blocks.
+  void on_reorg(std::uint32_t depth_blocks) {
+    ++reorgs_;
+    reorg_blocks_ += depth_blocks;
+  }
+  std::uint64_t reorgs() const { return reorgs_; }
+  std::uint64_t reorg_blocks() const { return reorg_blocks_; }
   // A sealed document reached its organisation's off-chain store.
   void on_document_stored(std::uint64_t bytes) {
     ++documents_;
@@ -117,7 +123,6 @@ class Metrics {
   const std::vector<TxRecord>& txs() const { return txs_; }
   const std::vector<BlockRecord>& blocks() const { return blocks_; }
   const std::vector<LeaderRecord>& leaders() const { return leaders_; }
-  const std::vector<std::string>& violations() const { return violations_; }
   const std::vector<std::string>& kind_names() const { return kind_names_; }
 
  private:
@@ -127,7 +132,8 @@ class Metrics {
   std::vector<BlockRecord> blocks_;  // blocks_[h - 1] is height h
   std::vector<LeaderRecord> leaders_;
   std::set<std::pair<std::uint64_t, NodeId>> leader_seen_;
-  std::vector<std::string> violations_;
+  std::uint64_t reorgs_ = 0;
+  std::uint64_t reorg_blocks_ = 0;
   std::vector<Height> recommit_through_;  // by node
   std::uint64_t documents_ = 0;
   std::uint64_t document_bytes_ = 0;

@@ -132,7 +132,7 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
   }
   s.txs_per_block = s.blocks ? static_cast<double>(s.committed) / static_cast<double>(s.blocks) : 0;
   s.leader_changes = m.leaders().size();
-  s.violations = m.violations();
+  s.violations = sim.safety().descriptions();
 
   const double run_s = std::max(s.simulated_s, 1e-9);
   for (const auto& node : sim.nodes()) {
@@ -159,6 +159,49 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
     s.nodes_detail.push_back(ns);
   }
   for (auto lost : sim.network_counters().lost_msgs) s.msgs_lost += lost;
+  const ProtocolInfo& info = sim.protocol_info();
+  const double blocks = static_cast<double>(s.blocks);
+  for (std::size_t t = 0; t < info.message_types.size(); ++t) {
+    MessageTypeSummary mt;
+    mt.type = info.message_types[t];
+    const auto type = static_cast<std::uint16_t>(t);
+    mt.role = info.is_proposal(type) ? "proposal" : info.is_vote(type) ? "vote" : "other";
+    for (const auto& node : sim.nodes()) {
+      const NodeCounters& c = node->counters();
+      if (t < c.msgs_sent.size()) {
+        mt.msgs += c.msgs_sent[t];
+        mt.bytes += c.bytes_sent[t];
+      }
+    }
+    if (s.blocks > 0) {
+      mt.msgs_per_block = static_cast<double>(mt.msgs) / blocks;
+      mt.bytes_per_block = static_cast<double>(mt.bytes) / blocks;
+    }
+    s.message_types.push_back(mt);
+  }
+  if (s.blocks > 0) {
+    s.msgs_per_block = static_cast<double>(s.msgs_total) / blocks;
+    s.bytes_per_block = static_cast<double>(s.bytes_total) / blocks;
+  }
+
+  const LivenessReport live = sim.liveness().report(std::min(sc.duration_ns, outcome.end_ns));
+  s.first_commit_ms =
+      live.first_commit_ns < 0 ? -1 : static_cast<double>(live.first_commit_ns) / 1e6;
+  s.longest_commit_gap_ms = static_cast<double>(live.longest_gap_ns) / 1e6;
+  s.longest_commit_gap_start_s = static_cast<double>(live.longest_gap_start_ns) / 1e9;
+  for (const FaultRecovery& r : live.recoveries) {
+    s.recoveries.push_back(
+        RecoverySummary{static_cast<double>(r.fault_ns) / 1e9, r.fault,
+                        r.recovery_ns < 0 ? -1.0 : static_cast<double>(r.recovery_ns) / 1e6});
+  }
+  s.reorgs = sim.safety().reorgs().reorgs;
+  s.reorg_blocks = sim.safety().reorgs().blocks_abandoned;
+  s.reorg_max_depth = sim.safety().reorgs().max_depth_blocks;
+  for (NodeId i = 0; i < sc.consensus.nodes; ++i) {
+    const Behavior b = sc.byzantine.of(i);
+    if (b != Behavior::kHonest)
+      s.byzantine.push_back("node " + std::to_string(i) + ": " + to_string(b));
+  }
 
   s.signature_scheme = to_string(sc.ledger.signature);
   s.verification_policy = to_string(sc.ledger.verify);
@@ -203,6 +246,17 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
   if (s.lost > 0) {
     s.notes.push_back(std::to_string(s.lost) +
                       " transactions were lost because their gateway validator was down");
+  }
+  if (!s.byzantine.empty() && s.pending > 0) {
+    std::uint64_t at_byzantine = 0;
+    for (const TxRecord& r : m.txs()) {
+      if (r.status == TxStatus::kPending && sim.is_byzantine(r.gateway)) ++at_byzantine;
+    }
+    if (at_byzantine > 0) {
+      s.notes.push_back(std::to_string(at_byzantine) +
+                        " pending transactions were submitted to Byzantine gateways, which need "
+                        "not pass them on (clients of a faulty organisation are at its mercy)");
+    }
   }
   if (s.pending > 0 && s.submitted > 0 &&
       static_cast<double>(s.pending) > 0.05 * static_cast<double>(s.submitted)) {
@@ -279,7 +333,36 @@ std::string render_console(const RunSummary& s) {
                      std::to_string(s.leader_changes) + " leader terms");
   line("messages", std::to_string(s.msgs_total) + " (" +
                        human_bytes(static_cast<double>(s.bytes_total)) + "), " +
+                       fmt("%.1f", s.msgs_per_block) + " per block, " +
                        std::to_string(s.msgs_lost) + " lost in the network");
+  {
+    std::string per_type;
+    for (const auto& mt : s.message_types) {
+      if (mt.msgs == 0) continue;
+      per_type += (per_type.empty() ? "" : ", ") + mt.type + " " + fmt("%.1f", mt.msgs_per_block);
+    }
+    if (!per_type.empty()) line("messages per block", per_type);
+  }
+  line("liveness",
+       "longest gap without a commit " + fmt("%.0f ms", s.longest_commit_gap_ms) + " (from " +
+           fmt("%.1f s", s.longest_commit_gap_start_s) + "), first commit " +
+           (s.first_commit_ms < 0 ? std::string("never") : fmt("%.0f ms", s.first_commit_ms)));
+  for (const auto& r : s.recoveries) {
+    line("recovery",
+         r.fault + " at " + fmt("%.1f s", r.at_s) + ": " +
+             (r.recovery_ms < 0 ? std::string("no commit after it")
+                                : "next commit after " + fmt("%.0f ms", r.recovery_ms)));
+  }
+  if (s.reorgs > 0) {
+    line("forks", std::to_string(s.reorgs) + " reorgs, " + std::to_string(s.reorg_blocks) +
+                      " tentative blocks abandoned (deepest " + std::to_string(s.reorg_max_depth) +
+                      ")");
+  }
+  if (!s.byzantine.empty()) {
+    std::string b;
+    for (const auto& x : s.byzantine) b += (b.empty() ? "" : ", ") + x;
+    line("byzantine", b);
+  }
   line("ledger", s.signature_scheme + " signatures, verification " + s.verification_policy + ", " +
                      s.storage + " storage" +
                      (s.verification_policy == "model-only"
@@ -360,7 +443,32 @@ std::string summary_json(const RunSummary& s, bool include_host) {
   j["blocks"] = s.blocks;
   j["txs_per_block"] = s.txs_per_block;
   j["leader_terms"] = s.leader_changes;
-  j["messages"] = {{"sent", s.msgs_total}, {"bytes", s.bytes_total}, {"lost", s.msgs_lost}};
+  j["messages"] = {{"sent", s.msgs_total},
+                   {"bytes", s.bytes_total},
+                   {"lost", s.msgs_lost},
+                   {"per_block", s.msgs_per_block},
+                   {"bytes_per_block", s.bytes_per_block}};
+  nlohmann::ordered_json types = nlohmann::ordered_json::object();
+  for (const auto& mt : s.message_types) {
+    types[mt.type] = {{"role", mt.role},
+                      {"sent", mt.msgs},
+                      {"bytes", mt.bytes},
+                      {"per_block", mt.msgs_per_block},
+                      {"bytes_per_block", mt.bytes_per_block}};
+  }
+  j["message_types"] = types;
+  nlohmann::ordered_json recoveries = nlohmann::ordered_json::array();
+  for (const auto& r : s.recoveries) {
+    recoveries.push_back({{"at_s", r.at_s}, {"fault", r.fault}, {"recovery_ms", r.recovery_ms}});
+  }
+  j["liveness"] = {{"first_commit_ms", s.first_commit_ms},
+                   {"longest_commit_gap_ms", s.longest_commit_gap_ms},
+                   {"longest_commit_gap_start_s", s.longest_commit_gap_start_s},
+                   {"recoveries", recoveries}};
+  j["forks"] = {{"reorgs", s.reorgs},
+                {"blocks_abandoned", s.reorg_blocks},
+                {"max_depth_blocks", s.reorg_max_depth}};
+  j["byzantine"] = s.byzantine;
   j["ledger"] = {{"signature_scheme", s.signature_scheme},
                  {"verification_policy", s.verification_policy},
                  {"storage", s.storage}};

@@ -8,6 +8,10 @@
 //   percentiles      nearest rank over the sorted latencies
 //   committed_tps    transactions with commit_ns < duration, divided by duration
 //   offered_tps      transactions submitted, divided by duration (configured rate beside it)
+//   msgs_per_block   protocol messages sent (all types, all nodes) / committed blocks
+//   longest gap      longest interval in [0, duration) without a new height committed by an
+//                    honest node
+//   recovery         per fault event: time to the next new height
 //   fetch latency    off-chain reads: from the authorising access commit at the reader's gateway
 //                    to the document decrypted at the reader (successful reads only)
 #pragma once
@@ -45,6 +49,20 @@ struct NodeSummary {
   bool leader = false;
 };
 
+// One protocol message type, summed over the nodes; per_block divides by committed blocks.
+struct MessageTypeSummary {
+  std::string type;
+  std::string role;  // proposal | vote | other (ProtocolInfo's message roles)
+  std::uint64_t msgs = 0, bytes = 0;
+  double msgs_per_block = 0, bytes_per_block = 0;
+};
+
+struct RecoverySummary {
+  double at_s = 0;
+  std::string fault;
+  double recovery_ms = -1;  // fault -> next new height; -1 when none followed
+};
+
 struct HostFigures {
   double wall_s = 0;
   double events_per_s = 0;
@@ -71,6 +89,16 @@ struct RunSummary {
   double txs_per_block = 0;
   std::uint64_t leader_changes = 0;
   std::uint64_t msgs_total = 0, bytes_total = 0, msgs_lost = 0;
+  double msgs_per_block = 0, bytes_per_block = 0;
+  std::vector<MessageTypeSummary> message_types;
+
+  // Liveness (sim/observers/liveness_monitor.h) and forks (tentative-chain reorganisations).
+  double first_commit_ms = -1;
+  double longest_commit_gap_ms = 0, longest_commit_gap_start_s = 0;
+  std::vector<RecoverySummary> recoveries;
+  std::uint64_t reorgs = 0, reorg_blocks = 0;
+  std::uint32_t reorg_max_depth = 0;
+  std::vector<std::string> byzantine;  // "node 0: equivocate"
   std::vector<NodeSummary> nodes_detail;
 
   // Ledger configuration, and the off-chain documents (PHI kept off the ledger, AES-256-GCM).

@@ -76,7 +76,14 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
       workload_(std::move(workload)),
       network_(std::move(network)),
       shared_(std::make_unique<NodeShared>()),
-      metrics_(workload_->kind_names()) {
+      metrics_(workload_->kind_names()),
+      safety_(sc.seed, [&sc] {
+        std::vector<bool> byz(sc.consensus.nodes, false);
+        for (NodeId i = 0; i < sc.consensus.nodes; ++i) {
+          byz[i] = sc.byzantine.of(i) != Behavior::kHonest;
+        }
+        return byz;
+      }()) {
   const std::uint32_t n = sc.consensus.nodes;
   shared_->profile = sc.node.profile;
   shared_->verifier = Verifier(sc.ledger.verify);
@@ -104,7 +111,8 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   }
   for (NodeId i = 0; i < n; ++i) {
     nodes_.push_back(std::make_unique<Node>(
-        i, n, sc.node.cores, sc.seed, keys[i], make_protocol(*info, sc.consensus.params, i, n),
+        i, n, sc.node.cores, sc.seed, keys[i],
+        make_protocol(*info, sc.consensus.params, i, n, sc.byzantine.of(i)),
         workload_->make_contract(), info->message_types.size(), shared_.get()));
     net_rngs_.push_back(Rng::stream(sc.seed, RngDomain::kNetwork, i));
   }
@@ -139,7 +147,7 @@ RunOutcome Simulation::run(const std::atomic<bool>* interrupt,
     const bool interrupted = interrupt != nullptr && interrupt->load();
     if (progress) progress(RunProgress{kernel_.now(), end_ns_, kernel_.events_handled()});
     if (violated_) {
-      out.stop_reason = "safety violation: " + metrics_.violations().front();
+      out.stop_reason = "safety violation: " + safety_.describe(safety_.violations().front());
       break;
     }
     if (interrupted) {
@@ -179,13 +187,28 @@ void Simulation::finish_job(Node& node) {
     kernel_.schedule(finish_ns + t.delay_ns, from, timer_kind_,
                      timers_.put({t.id, t.tag, node.incarnation()}));
   }
+  // A Byzantine node's commits are its own business: the checker ignores them, and clients and
+  // metrics take their commits from honest nodes only.
+  const bool honest = !is_byzantine(from);
   for (const auto& c : out.commits) {
+    safety_.on_commit(from, *c.block, finish_ns);
+    if (!honest) continue;
     metrics_.on_commit(from, *c.block, c.outcomes, finish_ns);
     offchain_after_commit(from, c, finish_ns);
+    if (c.block->header.height > progress_height_) {
+      progress_height_ = c.block->header.height;
+      liveness_.on_new_height(finish_ns);
+    }
   }
-  for (const auto& [epoch, leader] : out.leaders) metrics_.on_leader(epoch, leader, finish_ns);
-  for (auto& v : out.violations) metrics_.on_violation(std::move(v));
-  if (!metrics_.violations().empty() && !violated_) {
+  if (honest) {
+    for (const auto& [epoch, leader] : out.leaders) metrics_.on_leader(epoch, leader, finish_ns);
+  }
+  for (const ReorgNote& r : out.reorgs) {
+    safety_.on_reorg(from, r.fork_height, r.depth_blocks);
+    if (honest) metrics_.on_reorg(r.depth_blocks);
+  }
+  for (auto& v : out.violations) safety_.on_node_violation(from, std::move(v), finish_ns);
+  if (!safety_.violations().empty() && !violated_) {
     violated_ = true;
     kernel_.stop();
   }
@@ -258,6 +281,7 @@ void Simulation::on_arrival(const Event& e) {
   PreparedTx prepared = std::move(client.ready.front());
   client.ready.pop_front();
   metrics_.on_submit(*prepared.tx, client.gateway, e.time_ns);
+  safety_.on_submit(prepared.tx->id);
   // The document, if any, is uploaded to the organisation's site with the transaction.
   const std::uint64_t bytes =
       prepared.tx->encoded_size() + (prepared.document ? prepared.document->size() : 0);
@@ -385,6 +409,8 @@ void Simulation::on_fault(const Event& e) {
   Node& node = *nodes_[target];
   if (f.kind == FaultKind::kCrash) {
     if (node.crashed()) return;
+    liveness_.on_fault(e.time_ns, "crash node " + std::to_string(target) +
+                                      (f.symbolic == "leader" ? " (the leader)" : ""));
     node.crash(e.time_ns);
     crashed_order_.push_back(target);
     return;
@@ -392,7 +418,11 @@ void Simulation::on_fault(const Event& e) {
   if (!node.crashed()) return;
   crashed_order_.erase(std::remove(crashed_order_.begin(), crashed_order_.end(), target),
                        crashed_order_.end());
-  if (node.storage_lost_on_crash()) metrics_.on_storage_lost(target, node.chain().height());
+  liveness_.on_fault(e.time_ns, "restart node " + std::to_string(target));
+  if (node.storage_lost_on_crash()) {
+    metrics_.on_storage_lost(target, node.chain().height());
+    safety_.on_storage_lost(target);
+  }
   node.restart(e.time_ns);
   node.begin_job(e.time_ns);
   node.protocol().on_restart(node, node.storage_lost_on_crash());

@@ -23,7 +23,9 @@
 #include "sim/network/link_model.h"
 #include "sim/network/topology.h"
 #include "sim/node/node.h"
+#include "sim/observers/liveness_monitor.h"
 #include "sim/observers/metrics.h"
+#include "sim/observers/safety_checker.h"
 #include "sim/scenario/scenario.h"
 #include "workloads/workload.h"
 
@@ -66,6 +68,9 @@ class Simulation {
   const Scenario& scenario() const { return scenario_; }
   const ProtocolInfo& protocol_info() const { return *protocol_info_; }
   const Metrics& metrics() const { return metrics_; }
+  const SafetyChecker& safety() const { return safety_; }
+  const LivenessMonitor& liveness() const { return liveness_; }
+  bool is_byzantine(NodeId node) const { return scenario_.byzantine.of(node) != Behavior::kHonest; }
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
   const NetworkCounters& network_counters() const { return net_counters_; }
   const NodeShared& shared() const { return *shared_; }
@@ -155,6 +160,9 @@ class Simulation {
   std::unique_ptr<NodeShared> shared_;
   Kernel kernel_;
   Metrics metrics_;
+  SafetyChecker safety_;
+  LivenessMonitor liveness_;
+  Height progress_height_ = 0;  // highest height an honest node has committed
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unique_ptr<ClientPool> clients_;
   std::vector<Rng> net_rngs_;  // per sender

@@ -272,12 +272,85 @@ struct Loader {
     return f;
   }
 
+  // byzantine: {nodes: {<id>: <behaviour>, ...}, beyond_f: false}
+  Status byzantine(const YAML::Node& node, Scenario& sc) {
+    const ProtocolInfo* info = find_protocol(sc.consensus.protocol);
+    if (!node.IsMap()) return error_at("byzantine", "byzantine: expected a map with 'nodes'");
+    ByzantineConfig& b = sc.byzantine;
+    b.behaviors.assign(sc.consensus.nodes, Behavior::kHonest);
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      note_line("byzantine." + key, kv.first);
+      if (key == "beyond_f") {
+        if (!kv.second.IsScalar() || !parse_bool(kv.second.Scalar(), b.beyond_f)) {
+          return error_at("byzantine.beyond_f", "byzantine.beyond_f: expected true or false");
+        }
+      } else if (key != "nodes") {
+        const std::string hint = closest_match(key, {"nodes", "beyond_f"});
+        return error_at("byzantine." + key,
+                        "byzantine." + key + ": unknown key" +
+                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
+    }
+    const YAML::Node& nodes = node["nodes"];
+    if (!nodes || !nodes.IsMap()) {
+      return error_at("byzantine",
+                      "byzantine.nodes: expected a map of validator id -> behaviour, "
+                      "e.g. {0: equivocate}");
+    }
+    std::vector<std::string> names;
+    for (const BehaviorDoc& d : behavior_docs()) names.push_back(d.name);
+    std::uint32_t count = 0;
+    for (const auto& kv : nodes) {
+      const std::string id_text = kv.first.Scalar();
+      const std::string path = "byzantine.nodes." + id_text;
+      note_line(path, kv.first);
+      std::int64_t id = 0;
+      if (!parse_int(id_text, id) || id < 0 || id >= sc.consensus.nodes) {
+        return error_at(path, path + ": expected a validator id in 0.." +
+                                  std::to_string(sc.consensus.nodes - 1) + ", got '" + id_text +
+                                  "'");
+      }
+      const std::string name = kv.second.IsScalar() ? kv.second.Scalar() : "";
+      const auto behavior = parse_behavior(name);
+      if (!behavior) {
+        const std::string hint = closest_match(name, names);
+        return error_at(path, path + ": unknown behaviour '" + name +
+                                  "' (expected one of: " + join(names) + ")" +
+                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+      }
+      if (!info->supports(*behavior)) {
+        std::vector<std::string> supported;
+        for (Behavior x : info->behaviors) supported.push_back(to_string(x));
+        return error_at(path, path + ": behaviour '" + name + "' does not apply to " + info->name +
+                                  " (it supports: " + join(supported) + ")");
+      }
+      b.behaviors[static_cast<std::size_t>(id)] = *behavior;
+      if (*behavior != Behavior::kHonest) ++count;
+    }
+    const std::uint32_t f = info->max_faulty ? info->max_faulty(sc.consensus.nodes) : 0;
+    if (count > f && !b.beyond_f) {
+      return error_at("byzantine", "byzantine.nodes: " + std::to_string(count) +
+                                       " faulty validators, but " + info->name + " with " +
+                                       std::to_string(sc.consensus.nodes) +
+                                       " nodes tolerates f = " + std::to_string(f) +
+                                       " (set byzantine.beyond_f: true to break it on purpose)");
+    }
+    return Status::Ok();
+  }
+
+  static std::string join(const std::vector<std::string>& items) {
+    std::string s;
+    for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+    return s;
+  }
+
   Result<Scenario> load(const YAML::Node& root) {
     Scenario sc;
     if (!root.IsMap()) return Error{source + ": expected a map of scenario keys at the top level"};
     std::map<std::string, YAML::Node> sections;
-    const std::vector<std::string> section_names = {"consensus", "workload", "network", "nodes",
-                                                    "ledger",    "faults",   "output"};
+    const std::vector<std::string> section_names = {"consensus", "workload", "network",   "nodes",
+                                                    "ledger",    "faults",   "byzantine", "output"};
     auto top = flatten(root, "", section_names, &sections);
     if (!top.ok()) return top.error();
     for (const auto& name : section_names) {
@@ -461,6 +534,12 @@ struct Loader {
                        [](const FaultEvent& a, const FaultEvent& b) { return a.at_ns < b.at_ns; });
     }
 
+    // byzantine
+    if (sections.count("byzantine") && !sections["byzantine"].IsNull()) {
+      auto st = byzantine(sections["byzantine"], sc);
+      if (!st.ok()) return st.error();
+    }
+
     // output
     {
       auto flat = flatten(sections["output"], "output", {}, nullptr);
@@ -575,6 +654,12 @@ const std::vector<ScenarioKeyDoc>& scenario_key_docs() {
     out.push_back({"faults", "list", "[]", "",
                    "timed faults: {at_s: 20, crash: <node id>|leader} or {at_s: 40, restart: "
                    "<node id>|crashed}"});
+    out.push_back({"byzantine.nodes", "map", "{}", "",
+                   "Byzantine validators: {<id>: silent|equivocate|withhold_votes|"
+                   "invalid_signatures|delay_proposals}, at most f of them (see hlsim list)"});
+    out.push_back({"byzantine.beyond_f", "bool", "false", "",
+                   "allow more than f Byzantine validators (canaries: the safety checker should "
+                   "then fail the run)"});
     out.push_back({"output.path", "string", "results.h5", "", "results file (HDF5); -o overrides"});
     return out;
   }();

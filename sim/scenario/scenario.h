@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "consensus/behavior.h"
 #include "ledger/crypto/signature.h"
 #include "ledger/hardware_profile.h"
 #include "ledger/verifier.h"
@@ -72,6 +73,23 @@ struct FaultEvent {
   std::string symbolic;
 };
 
+// Validators assigned a Byzantine behaviour (consensus/behavior.h). At most the protocol's f
+// unless beyond_f (for canaries that must break safety).
+struct ByzantineConfig {
+  std::vector<Behavior> behaviors;  // by validator; empty when every validator is honest
+  bool beyond_f = false;
+
+  Behavior of(NodeId node) const {
+    return node < behaviors.size() ? behaviors[node] : Behavior::kHonest;
+  }
+  bool any() const {
+    for (Behavior b : behaviors) {
+      if (b != Behavior::kHonest) return true;
+    }
+    return false;
+  }
+};
+
 struct Scenario {
   std::string name = "unnamed";
   std::string description;
@@ -84,6 +102,7 @@ struct Scenario {
   NodeConfig node;
   LedgerConfig ledger;
   std::vector<FaultEvent> faults;  // sorted by time
+  ByzantineConfig byzantine;
   std::string output_path = "results.h5";
   std::string effective_yaml;  // the scenario after overrides, as loaded
 };

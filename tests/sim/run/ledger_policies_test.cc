@@ -57,7 +57,7 @@ Ran run_with(const std::string& scheme, const std::string& policy,
 // A sound run: complete, no safety violation, something committed, every node at the same head.
 void expect_sound(const Ran& r) {
   ASSERT_TRUE(r.outcome.complete) << r.outcome.stop_reason;
-  EXPECT_TRUE(r.sim->metrics().violations().empty()) << r.sim->metrics().violations().front();
+  EXPECT_TRUE(r.sim->safety().violations().empty()) << r.sim->safety().descriptions().front();
   const RunSummary s = summarize(*r.sim, r.outcome);
   EXPECT_GT(s.submitted, 400u);  // ≈ 200 tx/s for 3 s
   EXPECT_GT(s.committed, 0u);

@@ -46,7 +46,7 @@ inline std::vector<std::string> run_fingerprint(const Simulation& sim, const Run
     out.push_back("leader t=" + std::to_string(l.time_ns) + " epoch=" + std::to_string(l.epoch) +
                   " node=" + std::to_string(l.leader));
   }
-  for (const std::string& v : m.violations()) out.push_back("violation " + v);
+  for (const std::string& v : sim.safety().descriptions()) out.push_back("violation " + v);
   out.push_back("recommits " + std::to_string(m.recommits()));
   for (const auto& node : sim.nodes()) {
     const std::string who = "node " + std::to_string(node->self()) + " ";

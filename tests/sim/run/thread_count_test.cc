@@ -52,7 +52,7 @@ ArenaRun run_in_arena(int threads, const std::vector<Override>& overrides) {
     out.rejected = summarize(*sim.value(), outcome).rejected;
     out.height = sim.value()->nodes()[0]->chain().height();
     out.complete = outcome.complete;
-    out.violations = sim.value()->metrics().violations().size();
+    out.violations = sim.value()->safety().violations().size();
   });
   return out;
 }

@@ -51,7 +51,7 @@ std::string run_tiny(const test_util::TempDir& dir, const std::string& name,
   EXPECT_TRUE(sim.ok()) << (sim.ok() ? "" : sim.error().message);
   const RunOutcome outcome = sim.value()->run(nullptr, nullptr);
   EXPECT_TRUE(outcome.complete) << outcome.stop_reason;
-  EXPECT_TRUE(sim.value()->metrics().violations().empty());
+  EXPECT_TRUE(sim.value()->safety().violations().empty());
   const RunSummary summary = summarize(*sim.value(), outcome);
   EXPECT_TRUE(write_results_h5(scenario.output_path, "0", *sim.value(), outcome, summary).ok());
   return scenario.output_path;
