@@ -150,6 +150,37 @@ std::vector<std::uint8_t> Verifier::verify_txs(std::span<const TxRef> txs) {
   return valid;
 }
 
+std::vector<std::uint8_t> Verifier::verify_votes(std::span<const SignedVote> votes) {
+  if (policy_ == VerifyPolicy::kModelOnly) {
+    skipped_ += votes.size();
+    return std::vector<std::uint8_t>(votes.size(), 1);
+  }
+  if (policy_ == VerifyPolicy::kEveryNode) {
+    real_checks_ += votes.size();
+    return verify_votes_parallel(votes);
+  }
+  // once: the memo is keyed by the vote id (SHA-256 of the body, which names the voter key) and
+  // the signature, so a forged vote never hits a cached "valid".
+  std::vector<std::uint8_t> valid(votes.size(), 0);
+  std::vector<Hash256> ids(votes.size());
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < votes.size(); ++i) {
+    ids[i] = votes[i].id();
+    if (std::optional<bool> known = cache_.lookup(ids[i], votes[i].signature)) {
+      valid[i] = *known ? 1 : 0;
+      ++reused_;
+    } else {
+      missing.push_back(i);
+    }
+  }
+  for_each_index(missing.size(), kMinParallelChecks, [&](std::size_t j) {
+    valid[missing[j]] = verify_vote(votes[missing[j]]) ? 1 : 0;
+  });
+  for (std::size_t i : missing) cache_.insert(ids[i], votes[i].signature, valid[i] != 0);
+  real_checks_ += missing.size();
+  return valid;
+}
+
 void Verifier::remember(const Transaction& tx, bool valid) {
   if (policy_ == VerifyPolicy::kOnce) cache_.remember(tx, valid);
 }

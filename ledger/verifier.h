@@ -51,6 +51,9 @@ class Verifier {
   bool verify_digest(const PublicKey& key, const Hash256& digest, const Signature& sig);
   // The validity of every transaction of a block, in order (1 valid, 0 not).
   std::vector<std::uint8_t> verify_txs(std::span<const TxRef> txs);
+  // verify_vote over each vote (signature under its own voter_key), under the policy: under
+  // `once` a vote broadcast to n validators is really checked by the first of them only.
+  std::vector<std::uint8_t> verify_votes(std::span<const SignedVote> votes);
   // Records a real verify_tx(tx) result obtained elsewhere (e.g. a client-side parallel
   // pre-check), so that under `once` the first node's check reuses it. No-op for other policies.
   void remember(const Transaction& tx, bool valid);

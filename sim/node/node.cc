@@ -219,15 +219,12 @@ std::vector<std::uint8_t> Node::verify_votes(std::span<const SignedVote> votes) 
     cost_ns += profile().verify_cost_ns(votes[i].voter_key.scheme);
   }
   charge(cost_ns);
-  std::vector<std::uint8_t> valid(votes.size(), 0);
-  std::vector<std::uint8_t> member(votes.size(), 0);
+  std::vector<std::uint8_t> valid = shared_->verifier.verify_votes(votes);
   for (std::size_t i = 0; i < votes.size(); ++i) {
-    member[i] =
+    const bool member =
         votes[i].voter < cluster_size_ && votes[i].voter_key == public_key_of(votes[i].voter);
+    if (!member) valid[i] = 0;
   }
-  if (shared_->verifier.policy() == VerifyPolicy::kModelOnly) return member;
-  const std::vector<std::uint8_t> sig_ok = verify_votes_parallel(votes);
-  for (std::size_t i = 0; i < votes.size(); ++i) valid[i] = member[i] && sig_ok[i];
   return valid;
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
 
+#include "ledger/vote.h"
 #include "ledger_test_util.h"
 
 namespace hlsim {
@@ -111,6 +112,42 @@ TEST(VerifierTest, RememberedAnswerIsReusedUnderOnceOnly) {
   every.remember(*txs[1], true);
   EXPECT_TRUE(every.verify_tx(*txs[1]));
   EXPECT_EQ(every.real_checks(), 1u);
+}
+
+}  // namespace
+}  // namespace hlsim
+
+namespace hlsim {
+namespace {
+
+SignedVote signed_vote(std::uint64_t height, NodeId voter) {
+  SignedVote v;
+  v.kind = 1;
+  v.height = height;
+  v.voter = voter;
+  sign_vote(v, SigningKey::derive(5, "validator-" + std::to_string(voter)));
+  return v;
+}
+
+TEST(VerifierTest, VotesBroadcastToManyAreReallyCheckedOnceUnderOnce) {
+  std::vector<SignedVote> qc;
+  for (NodeId i = 0; i < 5; ++i) qc.push_back(signed_vote(9, i));
+  SignedVote forged = qc[2];
+  forged.signature.bytes[forged.signature.size - 1] ^= 1;
+  qc.push_back(forged);
+
+  Verifier once(VerifyPolicy::kOnce);
+  Verifier every(VerifyPolicy::kEveryNode);
+  const std::vector<std::uint8_t> expected = {1, 1, 1, 1, 1, 0};
+  for (int receiver = 0; receiver < 3; ++receiver) {
+    EXPECT_EQ(once.verify_votes(qc), expected);
+    EXPECT_EQ(every.verify_votes(qc), expected);
+  }
+  EXPECT_EQ(once.real_checks(), 6u);
+  EXPECT_EQ(once.reused(), 12u);
+  EXPECT_EQ(every.real_checks(), 18u);
+  Verifier model(VerifyPolicy::kModelOnly);
+  EXPECT_EQ(model.verify_votes(qc), std::vector<std::uint8_t>(6, 1));
 }
 
 }  // namespace
