@@ -8,7 +8,7 @@ packages=(
   libssl-dev libtbb-dev libboost-graph-dev libhdf5-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev librocksdb-dev
-  python3 python3-h5py python3-pandas python3-numpy
+  python3 python3-h5py python3-pandas python3-numpy python3-matplotlib
 )
 
 missing=()

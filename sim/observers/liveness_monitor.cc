@@ -21,7 +21,13 @@ LivenessReport LivenessMonitor::report(TimeNs window_end_ns) const {
   LivenessReport r;
   r.recoveries = faults_;
   if (!commits_ns_.empty()) r.first_commit_ns = commits_ns_.front();
-  TimeNs previous_ns = 0;
+  if (commits_ns_.empty()) {
+    r.longest_gap_ns = window_end_ns;
+    return r;
+  }
+  // Gaps are measured from the first commit on: start-up (the first election, the first block)
+  // is reported as first_commit_ns instead.
+  TimeNs previous_ns = commits_ns_.front();
   auto consider = [&](TimeNs from_ns, TimeNs to_ns) {
     if (to_ns - from_ns > r.longest_gap_ns) {
       r.longest_gap_ns = to_ns - from_ns;

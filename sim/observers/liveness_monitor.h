@@ -1,9 +1,10 @@
 // The liveness monitor: when did the honest validators stop making progress, and for how long.
 //
 // Progress is a new height first committed by an honest node. The monitor reports
-//   * the longest interval without progress inside the submission window [0, duration): from the
-//     start (or the previous new height) to the next new height, or to the end of the window when
-//     nothing followed;
+//   * the longest interval without progress inside the submission window [0, duration), from the
+//     first commit on: from a new height to the next, or to the end of the window when nothing
+//     followed (the whole window when nothing was ever committed); the start-up time to the first
+//     commit is reported on its own;
 //   * for every fault event (a crash, a restart), the time from the event to the next new height:
 //     how long the system took to commit again after it (-1 when it never did before the run
 //     ended). A crash's recovery time is the protocol's failover time (view change, election);

@@ -9,8 +9,8 @@
 //   committed_tps    transactions with commit_ns < duration, divided by duration
 //   offered_tps      transactions submitted, divided by duration (configured rate beside it)
 //   msgs_per_block   protocol messages sent (all types, all nodes) / committed blocks
-//   longest gap      longest interval in [0, duration) without a new height committed by an
-//                    honest node
+//   longest gap      longest interval in [first commit, duration) without a new height committed
+//                    by an honest node
 //   recovery         per fault event: time to the next new height
 //   fetch latency    off-chain reads: from the authorising access commit at the reader's gateway
 //                    to the document decrypted at the reader (successful reads only)

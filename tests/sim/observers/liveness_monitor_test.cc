@@ -6,18 +6,18 @@
 namespace hlsim {
 namespace {
 
-TEST(LivenessMonitorTest, LongestGapIncludesTheStartAndTheEndOfTheWindow) {
+TEST(LivenessMonitorTest, LongestGapRunsFromTheFirstCommitToTheEndOfTheWindow) {
   LivenessMonitor m;
-  m.on_new_height(100);
-  m.on_new_height(150);
+  m.on_new_height(300);  // start-up: not a gap
+  m.on_new_height(350);
   m.on_new_height(400);
   auto r = m.report(1000);
-  EXPECT_EQ(r.first_commit_ns, 100);
+  EXPECT_EQ(r.first_commit_ns, 300);
   EXPECT_EQ(r.longest_gap_ns, 600);  // 400 -> end of window
   EXPECT_EQ(r.longest_gap_start_ns, 400);
-  r = m.report(500);
-  EXPECT_EQ(r.longest_gap_ns, 250);  // 150 -> 400
-  EXPECT_EQ(r.longest_gap_start_ns, 150);
+  r = m.report(420);
+  EXPECT_EQ(r.longest_gap_ns, 50);  // 300 -> 350 (the first of equal gaps)
+  EXPECT_EQ(r.longest_gap_start_ns, 300);
 }
 
 TEST(LivenessMonitorTest, NothingCommittedIsOneGapAsLongAsTheWindow) {
