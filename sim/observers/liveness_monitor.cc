@@ -21,8 +21,8 @@ LivenessReport LivenessMonitor::report(TimeNs window_end_ns) const {
   LivenessReport r;
   r.recoveries = faults_;
   if (!commits_ns_.empty()) r.first_commit_ns = commits_ns_.front();
-  if (commits_ns_.empty()) {
-    r.longest_gap_ns = window_end_ns;
+  if (commits_ns_.empty() || commits_ns_.front() >= window_end_ns) {
+    r.longest_gap_ns = window_end_ns;  // no progress at all inside the window
     return r;
   }
   // Gaps are measured from the first commit on: start-up (the first election, the first block)

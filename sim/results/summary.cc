@@ -330,7 +330,7 @@ std::string render_console(const RunSummary& s) {
   line("latency ms p99.9/max",
        fmt("%.2f", s.latency.p999_ms) + " / " + fmt("%.2f", s.latency.max_ms));
   line("blocks", std::to_string(s.blocks) + " (" + fmt("%.1f", s.txs_per_block) + " tx/block), " +
-                     std::to_string(s.leader_changes) + " leader terms");
+                     std::to_string(s.leader_changes) + " leader terms / views");
   line("messages", std::to_string(s.msgs_total) + " (" +
                        human_bytes(static_cast<double>(s.bytes_total)) + "), " +
                        fmt("%.1f", s.msgs_per_block) + " per block, " +

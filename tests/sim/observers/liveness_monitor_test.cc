@@ -27,6 +27,15 @@ TEST(LivenessMonitorTest, NothingCommittedIsOneGapAsLongAsTheWindow) {
   EXPECT_EQ(r.longest_gap_ns, 5000);
 }
 
+TEST(LivenessMonitorTest, AFirstCommitAfterTheWindowLeavesTheWholeWindowAsTheGap) {
+  LivenessMonitor m;
+  m.on_new_height(7000);
+  const auto r = m.report(5000);
+  EXPECT_EQ(r.first_commit_ns, 7000);
+  EXPECT_EQ(r.longest_gap_ns, 5000);
+  EXPECT_EQ(r.longest_gap_start_ns, 0);
+}
+
 TEST(LivenessMonitorTest, RecoveryIsTheTimeFromEachFaultToTheNextCommit) {
   LivenessMonitor m;
   m.on_new_height(10);
