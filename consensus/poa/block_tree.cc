@@ -55,7 +55,7 @@ BlockTree::Position BlockTree::best_position() const { return *position(best_); 
 bool BlockTree::prefer(Position a, const Hash256& a_hash, Position b, const Hash256& b_hash) {
   if (a.height != b.height) return a.height > b.height;
   if (a.step != b.step) return a.step < b.step;
-  return a_hash < b_hash;
+  return HashOrder{}(a_hash, b_hash);
 }
 
 std::vector<BlockRef> BlockTree::chain_to(const Hash256& head) const {
@@ -90,7 +90,7 @@ void BlockTree::advance_root(const BlockRef& block) {
     throw std::logic_error("BlockTree: the new root is not a child of the root");
   }
   // Keep the new root's descendants, found breadth first through the children lists.
-  std::map<Hash256, Entry> kept;
+  std::map<Hash256, Entry, HashOrder> kept;
   std::vector<Hash256> frontier = entries_.at(block->hash).children;
   while (!frontier.empty()) {
     std::vector<Hash256> next;

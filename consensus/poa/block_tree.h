@@ -19,6 +19,7 @@
 #include <set>
 #include <vector>
 
+#include "consensus/poa/hash_order.h"
 #include "ledger/block.h"
 #include "ledger/bytes.h"
 
@@ -88,10 +89,10 @@ class BlockTree {
 
   Hash256 root_hash_;
   Position root_;
-  std::map<Hash256, Entry> entries_;
+  std::map<Hash256, Entry, HashOrder> entries_;
   Hash256 best_;
-  std::map<Hash256, std::vector<BlockRef>> orphans_;  // by missing parent
-  std::set<Hash256> orphan_ids_;
+  std::map<Hash256, std::vector<BlockRef>, HashOrder> orphans_;  // by missing parent
+  std::set<Hash256, HashOrder> orphan_ids_;
 };
 
 }  // namespace hlsim

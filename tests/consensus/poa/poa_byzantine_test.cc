@@ -58,7 +58,7 @@ Outcome run_seed(Behavior behavior, std::uint32_t n, std::uint64_t seed, bool re
 
   // Transactions to random nodes (Byzantine gateways too: theirs need not commit) over the
   // first 12 steps.
-  std::set<Hash256> must;
+  HashSet must;
   const NodeId victim = restart ? honest[setup.next_below(honest.size())] : kNoNode;
   for (std::uint64_t i = 0; i < 10; ++i) {
     auto gateway = static_cast<NodeId>(setup.next_below(n));

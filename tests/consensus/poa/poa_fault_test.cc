@@ -15,9 +15,9 @@ namespace {
 constexpr TimeNs kLat = kNsPerMs;
 
 // Submits `count` transactions to each node in `gateways`, one every 700 ms from `from`.
-std::set<Hash256> submit_spread(Cluster& c, const std::vector<NodeId>& gateways, TimeNs from,
-                                int count, std::uint64_t& nonce) {
-  std::set<Hash256> ids;
+HashSet submit_spread(Cluster& c, const std::vector<NodeId>& gateways, TimeNs from, int count,
+                      std::uint64_t& nonce) {
+  HashSet ids;
   for (int i = 0; i < count; ++i) {
     for (NodeId g : gateways) {
       const TxRef tx = c.make_tx(g, nonce++);
@@ -50,14 +50,14 @@ void crash_an_authority(std::uint32_t n, std::uint64_t seed) {
   for (NodeId i = 0; i < n; ++i) {
     if (i != victim) live.push_back(i);
   }
-  std::set<Hash256> before_ids = submit_spread(*c, all_nodes(*c), 0, 4, nonce);
+  HashSet before_ids = submit_spread(*c, all_nodes(*c), 0, 4, nonce);
   const TimeNs crash_at = static_cast<TimeNs>(2 * n + 2) * step + kNsPerMs / 2;
   c->run_until(crash_at);
   ASSERT_TRUE(poa(*c, victim).is_leader());
   const std::vector<CommitRecord> before = c->commits();
   ASSERT_FALSE(before.empty());
   c->crash(victim);
-  std::set<Hash256> after_ids = submit_spread(*c, live, crash_at, 6, nonce);
+  HashSet after_ids = submit_spread(*c, live, crash_at, 6, nonce);
 
   // The first commit after the crash: within floor(n/2) + 2 steps (floor(n/2) + 1 live blocks
   // are enough, with at most the victim's step skipped among them) plus a link.
@@ -96,13 +96,13 @@ TEST(PoaFault, HealedPartitionForksReorganisesAndStaysSafeWithMajorityFinality) 
   auto c = make_poa_cluster(4, 41, p);
   c->start();
   std::uint64_t nonce = 0;
-  std::set<Hash256> ids = submit_spread(*c, all_nodes(*c), 0, 2, nonce);
+  HashSet ids = submit_spread(*c, all_nodes(*c), 0, 2, nonce);
   c->run_until(8 * step + kNsPerMs / 2);
   const Height committed_before = c->chain(0).height();
   ASSERT_GT(committed_before, 0u);
 
   c->partition({{0, 1}, {2, 3}});
-  std::set<Hash256> more = submit_spread(*c, all_nodes(*c), c->now(), 8, nonce);
+  HashSet more = submit_spread(*c, all_nodes(*c), c->now(), 8, nonce);
   ids.insert(more.begin(), more.end());
   c->run_until(c->now() + 20 * step);
   // Both sides kept sealing; nobody finalised during the partition beyond a block's lag.
@@ -176,12 +176,12 @@ TEST(PoaFault, RestartWithStorageLostCatchesUpAndSealsAgain) {
   auto c = make_poa_cluster(4, 51, p);
   c->start();
   std::uint64_t nonce = 0;
-  std::set<Hash256> ids = submit_spread(*c, all_nodes(*c), 0, 5, nonce);
+  HashSet ids = submit_spread(*c, all_nodes(*c), 0, 5, nonce);
   c->run_until(14 * step + 2 * kNsPerMs);
   const std::uint64_t sealed = poa(*c, 1).last_sealed_step();
   EXPECT_EQ(sealed, 13u);
   c->crash(1);
-  std::set<Hash256> more = submit_spread(*c, {0, 2, 3}, c->now(), 5, nonce);
+  HashSet more = submit_spread(*c, {0, 2, 3}, c->now(), 5, nonce);
   ids.insert(more.begin(), more.end());
   c->run_until(22 * step + kNsPerSec);
   c->restart(1, /*storage_lost=*/true);
@@ -229,7 +229,7 @@ TEST(PoaFault, RestartWithinItsOwnStepNeverSealsTwice) {
     PoaParams p;
     const TimeNs step = p.step_duration_ns;
     auto c = make_poa_cluster(4, 53, p);
-    std::map<std::uint64_t, std::set<Hash256>> blocks_of_step;  // sealed by node 2
+    std::map<std::uint64_t, HashSet> blocks_of_step;  // sealed by node 2
     c->set_send_observer([&](const Envelope& e) {
       if (auto b = block_in(e); b && b->header.proposer == 2) {
         blocks_of_step[b->header.epoch].insert(b->hash);

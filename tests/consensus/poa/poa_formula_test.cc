@@ -28,7 +28,7 @@ struct Counts {
 };
 
 Counts run_steps(Cluster& c, const PoaParams& p, std::uint64_t steps, std::uint64_t txs) {
-  std::set<Hash256> ids;
+  HashSet ids;
   for (std::uint64_t i = 0; i < txs; ++i) {
     const TxRef tx = c.make_tx(static_cast<ClientId>(i % 3), i);
     ids.insert(tx->id);

@@ -14,12 +14,15 @@
 
 #include "consensus/byzantine/byzantine_protocol.h"
 #include "consensus/harness/cluster.h"
+#include "consensus/poa/hash_order.h"
 #include "consensus/poa/poa.h"
 #include "consensus/poa/poa_messages.h"
 #include "consensus/poa/poa_params.h"
 #include "consensus/registry.h"
 
 namespace hlsim::testing {
+
+using HashSet = std::set<Hash256, HashOrder>;
 
 inline constexpr std::uint16_t kBlockType = static_cast<std::uint16_t>(PoaMessageType::kBlock);
 inline constexpr std::uint16_t kGossipType = static_cast<std::uint16_t>(PoaMessageType::kTxGossip);
@@ -114,11 +117,10 @@ inline void expect_safe(const Cluster& c, const std::vector<NodeId>& nodes) {
 inline void expect_safe(const Cluster& c) { expect_safe(c, all_nodes(c)); }
 
 // True when every node in `nodes` committed every id in `ids`.
-inline bool all_committed(const Cluster& c, const std::vector<NodeId>& nodes,
-                          const std::set<Hash256>& ids) {
+inline bool all_committed(const Cluster& c, const std::vector<NodeId>& nodes, const HashSet& ids) {
   for (NodeId n : nodes) {
     const std::vector<Hash256> got = c.committed_tx_ids(n);
-    const std::set<Hash256> have(got.begin(), got.end());
+    const HashSet have(got.begin(), got.end());
     for (const Hash256& id : ids) {
       if (!have.contains(id)) return false;
     }
