@@ -365,7 +365,11 @@ void Poa::handle_fetch(Context& ctx, NodeId from, const Fetch& m) {
   const Height root_height = tree_.root().height;
   const std::vector<BlockRef> tentative = tree_.best_chain();
   const Height head = root_height + tentative.size();
-  const Height last = std::min({m.to_height, head, m.from_height + params_.max_fetch_blocks - 1});
+  // Nothing above the head, at most one page (from_height <= head here, so no overflow).
+  const Height last =
+      m.from_height > head
+          ? 0
+          : std::min({m.to_height, head, m.from_height + params_.max_fetch_blocks - 1});
   std::vector<Bytes> encodings;
   for (Height h = m.from_height; h <= last; ++h) {
     const BlockRef& block = h <= root_height
