@@ -128,10 +128,6 @@ inline bool all_committed(const Cluster& c, const std::vector<NodeId>& nodes, co
   return true;
 }
 
-}  // namespace hlsim::testing
-
-namespace hlsim::testing {
-
 // Fires, in node order, every up node's step timers due by the start of step `s` (so the step's
 // authority seals), without delivering anything: what they send stays in flight.
 inline void fire_steps_until(Cluster& c, const PoaParams& p, std::uint64_t s) {
