@@ -21,6 +21,9 @@
 #include "consensus/registry.h"
 
 namespace hlsim::testing {
+// Helpers live in their own namespace so that they never clash (ODR) with other protocols'
+// test helpers of the same name (e.g. expect_safe) linked into the same test binary.
+namespace poa_testing {
 
 using HashSet = std::set<Hash256, HashOrder>;
 
@@ -151,4 +154,6 @@ inline std::vector<Block> blocks_in_flight(const Cluster& c, NodeId from) {
   return out;
 }
 
+}  // namespace poa_testing
+using namespace poa_testing;  // NOLINT(google-build-using-namespace): PoA test files only
 }  // namespace hlsim::testing
