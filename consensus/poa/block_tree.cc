@@ -1,4 +1,4 @@
-// BlockTree (block_tree.h).
+// PoaBlockTree (block_tree.h).
 #include "consensus/poa/block_tree.h"
 
 #include <algorithm>
@@ -7,7 +7,7 @@
 
 namespace hlsim {
 
-void BlockTree::reset(const Hash256& root_hash, Position root) {
+void PoaBlockTree::reset(const Hash256& root_hash, Position root) {
   root_hash_ = root_hash;
   root_ = root;
   entries_.clear();
@@ -16,7 +16,7 @@ void BlockTree::reset(const Hash256& root_hash, Position root) {
   orphan_ids_.clear();
 }
 
-std::optional<BlockTree::Position> BlockTree::position(const Hash256& hash) const {
+std::optional<PoaBlockTree::Position> PoaBlockTree::position(const Hash256& hash) const {
   if (hash == root_hash_) return root_;
   auto it = entries_.find(hash);
   if (it == entries_.end()) return std::nullopt;
@@ -24,21 +24,21 @@ std::optional<BlockTree::Position> BlockTree::position(const Hash256& hash) cons
   return Position{h.height, h.epoch};
 }
 
-const BlockRef* BlockTree::find(const Hash256& hash) const {
+const BlockRef* PoaBlockTree::find(const Hash256& hash) const {
   auto it = entries_.find(hash);
   return it == entries_.end() ? nullptr : &it->second.block;
 }
 
-const Hash256& BlockTree::parent_of(const Hash256& hash) const {
+const Hash256& PoaBlockTree::parent_of(const Hash256& hash) const {
   return entries_.at(hash).block->header.prev_hash;
 }
 
-bool BlockTree::insert(BlockRef block) {
+bool PoaBlockTree::insert(BlockRef block) {
   const Hash256 hash = block->hash;
   const Hash256 parent = block->header.prev_hash;
   const std::optional<Position> parent_pos = position(parent);
   if (!parent_pos || parent_pos->height + 1 != block->header.height || knows(hash)) {
-    throw std::logic_error("BlockTree: block does not extend a known block");
+    throw std::logic_error("PoaBlockTree: block does not extend a known block");
   }
   const Position pos{block->header.height, block->header.epoch};
   entries_.emplace(hash, Entry{std::move(block), {}});
@@ -50,22 +50,22 @@ bool BlockTree::insert(BlockRef block) {
   return false;
 }
 
-BlockTree::Position BlockTree::best_position() const { return *position(best_); }
+PoaBlockTree::Position PoaBlockTree::best_position() const { return *position(best_); }
 
-bool BlockTree::prefer(Position a, const Hash256& a_hash, Position b, const Hash256& b_hash) {
+bool PoaBlockTree::prefer(Position a, const Hash256& a_hash, Position b, const Hash256& b_hash) {
   if (a.height != b.height) return a.height > b.height;
   if (a.step != b.step) return a.step < b.step;
-  return HashOrder{}(a_hash, b_hash);
+  return PoaHashOrder{}(a_hash, b_hash);
 }
 
-std::vector<BlockRef> BlockTree::chain_to(const Hash256& head) const {
+std::vector<BlockRef> PoaBlockTree::chain_to(const Hash256& head) const {
   std::vector<BlockRef> chain;
   for (Hash256 h = head; h != root_hash_; h = parent_of(h)) chain.push_back(entries_.at(h).block);
   std::reverse(chain.begin(), chain.end());
   return chain;
 }
 
-Hash256 BlockTree::common_ancestor(const Hash256& a, const Hash256& b) const {
+Hash256 PoaBlockTree::common_ancestor(const Hash256& a, const Hash256& b) const {
   Hash256 x = a;
   Hash256 y = b;
   Height hx = position(x)->height;
@@ -85,12 +85,12 @@ Hash256 BlockTree::common_ancestor(const Hash256& a, const Hash256& b) const {
   return x;
 }
 
-void BlockTree::advance_root(const BlockRef& block) {
+void PoaBlockTree::advance_root(const BlockRef& block) {
   if (block->header.prev_hash != root_hash_ || !entries_.contains(block->hash)) {
-    throw std::logic_error("BlockTree: the new root is not a child of the root");
+    throw std::logic_error("PoaBlockTree: the new root is not a child of the root");
   }
   // Keep the new root's descendants, found breadth first through the children lists.
-  std::map<Hash256, Entry, HashOrder> kept;
+  std::map<Hash256, Entry, PoaHashOrder> kept;
   std::vector<Hash256> frontier = entries_.at(block->hash).children;
   while (!frontier.empty()) {
     std::vector<Hash256> next;
@@ -104,7 +104,7 @@ void BlockTree::advance_root(const BlockRef& block) {
   root_hash_ = block->hash;
   root_ = Position{block->header.height, block->header.epoch};
   entries_ = std::move(kept);
-  if (!knows(best_)) throw std::logic_error("BlockTree: committed a block off the best chain");
+  if (!knows(best_)) throw std::logic_error("PoaBlockTree: committed a block off the best chain");
   for (auto it = orphans_.begin(); it != orphans_.end();) {
     auto& list = it->second;
     std::erase_if(list, [&](const BlockRef& b) {
@@ -116,7 +116,7 @@ void BlockTree::advance_root(const BlockRef& block) {
   }
 }
 
-bool BlockTree::add_orphan(BlockRef block) {
+bool PoaBlockTree::add_orphan(BlockRef block) {
   if (orphan_ids_.size() >= kMaxOrphans || orphan_ids_.contains(block->hash) ||
       knows(block->hash)) {
     return false;
@@ -126,7 +126,7 @@ bool BlockTree::add_orphan(BlockRef block) {
   return true;
 }
 
-std::vector<BlockRef> BlockTree::take_orphans(const Hash256& parent) {
+std::vector<BlockRef> PoaBlockTree::take_orphans(const Hash256& parent) {
   auto it = orphans_.find(parent);
   if (it == orphans_.end()) return {};
   std::vector<BlockRef> out = std::move(it->second);
@@ -135,7 +135,7 @@ std::vector<BlockRef> BlockTree::take_orphans(const Hash256& parent) {
   return out;
 }
 
-void BlockTree::clear_orphans() {
+void PoaBlockTree::clear_orphans() {
   orphans_.clear();
   orphan_ids_.clear();
 }

@@ -25,7 +25,7 @@
 
 namespace hlsim {
 
-class BlockTree {
+class PoaBlockTree {
  public:
   // Orphans beyond this many are dropped (the fetch that brings their parents brings them too).
   static constexpr std::size_t kMaxOrphans = 1024;
@@ -38,7 +38,7 @@ class BlockTree {
   };
 
   // An empty tree rooted at genesis (height 0, step 0, zero hash).
-  BlockTree() = default;
+  PoaBlockTree() = default;
   // Drops every tentative block and orphan; the committed head is now `root`.
   void reset(const Hash256& root_hash, Position root);
 
@@ -89,10 +89,10 @@ class BlockTree {
 
   Hash256 root_hash_;
   Position root_;
-  std::map<Hash256, Entry, HashOrder> entries_;
+  std::map<Hash256, Entry, PoaHashOrder> entries_;
   Hash256 best_;
-  std::map<Hash256, std::vector<BlockRef>, HashOrder> orphans_;  // by missing parent
-  std::set<Hash256, HashOrder> orphan_ids_;
+  std::map<Hash256, std::vector<BlockRef>, PoaHashOrder> orphans_;  // by missing parent
+  std::set<Hash256, PoaHashOrder> orphan_ids_;
 };
 
 }  // namespace hlsim

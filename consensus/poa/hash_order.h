@@ -9,7 +9,7 @@
 
 namespace hlsim {
 
-struct HashOrder {
+struct PoaHashOrder {
   bool operator()(const Hash256& a, const Hash256& b) const {
     return std::memcmp(a.bytes.data(), b.bytes.data(), a.bytes.size()) < 0;
   }

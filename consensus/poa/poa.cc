@@ -57,14 +57,14 @@ void Poa::on_restart(Context& ctx, bool storage_lost) {
     return;
   }
   const Height from = best_height() + 1;
-  ctx.broadcast(encode_message(Fetch{from, from + params_.max_fetch_blocks - 1}));
+  ctx.broadcast(encode_message(PoaFetch{from, from + params_.max_fetch_blocks - 1}));
   fetch_ = Outstanding{kNoNode, ctx.now()};
 }
 
 void Poa::reset_tree(Context& ctx) {
   const Chain& chain = ctx.ledger();
   const std::uint64_t root_step = chain.height() == 0 ? 0 : chain.at(chain.height())->header.epoch;
-  tree_.reset(chain.head_hash(), BlockTree::Position{chain.height(), root_step});
+  tree_.reset(chain.head_hash(), PoaBlockTree::Position{chain.height(), root_step});
   first_of_step_.clear();
 }
 
@@ -99,13 +99,13 @@ void Poa::on_message(Context& ctx, NodeId from, const Message& msg) {
       handle_block(ctx, from, msg);
       break;
     case PoaMessageType::kTxGossip:
-      if (auto m = decode_tx_gossip(body)) handle_tx_gossip(*m);
+      if (auto m = decode_poa_tx_gossip(body)) handle_tx_gossip(*m);
       break;
     case PoaMessageType::kFetch:
-      if (auto m = decode_fetch(body)) handle_fetch(ctx, from, *m);
+      if (auto m = decode_poa_fetch(body)) handle_fetch(ctx, from, *m);
       break;
     case PoaMessageType::kFetchReply:
-      if (auto m = decode_fetch_reply(body)) handle_fetch_reply(ctx, from, *m);
+      if (auto m = decode_poa_fetch_reply(body)) handle_fetch_reply(ctx, from, *m);
       break;
   }
 }
@@ -150,7 +150,7 @@ void Poa::try_seal(Context& ctx) {
   step_ = step;
   if (catching_up_ || authority_of(step) != self_ || step <= last_sealed_step_) return;
   const Hash256 head = tree_.best();
-  const BlockTree::Position pos = tree_.best_position();
+  const PoaBlockTree::Position pos = tree_.best_position();
   // A head from a later step (a block one step ahead of this clock) cannot be extended now.
   if (step <= pos.step) return;
 
@@ -181,12 +181,12 @@ void Poa::try_seal(Context& ctx) {
   }
   insert(block);
   if (!twin) {
-    ctx.broadcast(encode_block_message(*block));
+    ctx.broadcast(encode_poa_block(*block));
   } else {
     ++blocks_sealed_;
     insert(twin);
-    const Message first = encode_block_message(*block);
-    const Message second = encode_block_message(*twin);
+    const Message first = encode_poa_block(*block);
+    const Message second = encode_poa_block(*twin);
     for (NodeId to = 0; to < nodes_; ++to) {
       if (to != self_) ctx.send(to, to < nodes_ / 2 ? first : second);
     }
@@ -225,7 +225,7 @@ void Poa::handle_block(Context& ctx, NodeId from, const Message& msg) {
 Poa::Offer Poa::offer(Context& ctx, const BlockRef& block) {
   const BlockHeader& h = block->header;
   if (tree_.knows(block->hash) || tree_.has_orphan(block->hash)) return Offer::kKnown;
-  const BlockTree::Position root = tree_.root();
+  const PoaBlockTree::Position root = tree_.root();
   if (h.height <= root.height) {
     // At or below the committed head: either a committed block, or a fork off the committed
     // chain that this node will never switch to.
@@ -272,7 +272,7 @@ Poa::Offer Poa::offer(Context& ctx, const BlockRef& block) {
 }
 
 bool Poa::fits_parent(const Block& block) const {
-  const std::optional<BlockTree::Position> parent = tree_.position(block.header.prev_hash);
+  const std::optional<PoaBlockTree::Position> parent = tree_.position(block.header.prev_hash);
   if (!parent || parent->height + 1 != block.header.height || block.header.epoch <= parent->step) {
     return false;
   }
@@ -357,11 +357,11 @@ void Poa::commit_final(Context& ctx) {
 
 void Poa::request_fetch(Context& ctx, NodeId peer, Height from, Height to) {
   if (from == 0 || from > to || peer == self_ || peer >= nodes_) return;
-  ctx.send(peer, encode_message(Fetch{from, to}));
+  ctx.send(peer, encode_message(PoaFetch{from, to}));
   fetch_ = Outstanding{peer, ctx.now()};
 }
 
-void Poa::handle_fetch(Context& ctx, NodeId from, const Fetch& m) {
+void Poa::handle_fetch(Context& ctx, NodeId from, const PoaFetch& m) {
   const Height root_height = tree_.root().height;
   const std::vector<BlockRef> tentative = tree_.best_chain();
   const Height head = root_height + tentative.size();
@@ -377,13 +377,13 @@ void Poa::handle_fetch(Context& ctx, NodeId from, const Fetch& m) {
                                 : tentative[static_cast<std::size_t>(h - root_height - 1)];
     encodings.push_back(block->encode());
   }
-  FetchReply reply{m.from_height, {}};
+  PoaFetchReply reply{m.from_height, {}};
   reply.blocks.reserve(encodings.size());
   for (const Bytes& e : encodings) reply.blocks.emplace_back(e);
   ctx.send(from, encode_message(reply));
 }
 
-void Poa::handle_fetch_reply(Context& ctx, NodeId from, const FetchReply& m) {
+void Poa::handle_fetch_reply(Context& ctx, NodeId from, const PoaFetchReply& m) {
   if (fetch_ && (fetch_->peer == from || fetch_->peer == kNoNode)) fetch_.reset();
   const Hash256 old_best = tree_.best();
   bool all_attached = true;
@@ -420,7 +420,7 @@ void Poa::handle_fetch_reply(Context& ctx, NodeId from, const FetchReply& m) {
 // ---------------------------------------------------------------------------------------------
 // Mempool gossip
 
-void Poa::handle_tx_gossip(const TxGossip& m) {
+void Poa::handle_tx_gossip(const PoaTxGossip& m) {
   for (const TxRef& tx : m.txs) {
     if (!is_committed(tx->id)) mempool_.add(tx);
   }
@@ -428,7 +428,7 @@ void Poa::handle_tx_gossip(const TxGossip& m) {
 
 void Poa::flush_gossip(Context& ctx) {
   std::vector<TxRef> batch = std::exchange(gossip_batch_, {});
-  TxGossip chunk;
+  PoaTxGossip chunk;
   std::uint64_t bytes = 0;
   for (TxRef& tx : batch) {
     if (is_committed(tx->id)) continue;

@@ -87,7 +87,7 @@ class Poa final : public Protocol {
 
   // Introspection for tests and observers.
   const PoaParams& params() const { return params_; }
-  const BlockTree& tree() const { return tree_; }
+  const PoaBlockTree& tree() const { return tree_; }
   Height best_height() const { return tree_.best_position().height; }
   const Hash256& best_head() const { return tree_.best(); }
   std::size_t pending_count() const { return mempool_.size(); }
@@ -118,9 +118,9 @@ class Poa final : public Protocol {
 
   // Blocks.
   void handle_block(Context& ctx, NodeId from, const Message& msg);
-  void handle_fetch(Context& ctx, NodeId from, const Fetch& m);
-  void handle_fetch_reply(Context& ctx, NodeId from, const FetchReply& m);
-  void handle_tx_gossip(const TxGossip& m);
+  void handle_fetch(Context& ctx, NodeId from, const PoaFetch& m);
+  void handle_fetch_reply(Context& ctx, NodeId from, const PoaFetchReply& m);
+  void handle_tx_gossip(const PoaTxGossip& m);
   // Outcome of offering one block to the tree.
   enum class Offer : std::uint8_t { kAttached, kKnown, kOrphan, kRejected };
   // Checks `block` and adds it to the tree (and the orphans waiting for it), or to the orphan pool
@@ -148,14 +148,14 @@ class Poa final : public Protocol {
   std::uint64_t last_sealed_step_ = 0;
 
   // Durable state (survives a restart unless storage is lost).
-  BlockTree tree_;
+  PoaBlockTree tree_;
   // Equivocation evidence: the first block seen per (authority, step) above the committed head.
   std::map<std::pair<NodeId, std::uint64_t>, Hash256> first_of_step_;
 
   // Volatile state.
   std::uint64_t step_ = 0;
   bool catching_up_ = false;
-  Mempool mempool_;
+  PoaMempool mempool_;
   std::unordered_set<Hash256, Hash256Hasher> committed_ids_;  // lookups only
   std::vector<TxRef> gossip_batch_;  // accepted from own clients since the last tx-gossip
   std::optional<TimerId> step_timer_;

@@ -1,9 +1,9 @@
-// Mempool (poa_mempool.h).
+// PoaMempool (poa_mempool.h).
 #include "consensus/poa/poa_mempool.h"
 
 namespace hlsim {
 
-bool Mempool::add(const TxRef& tx) {
+bool PoaMempool::add(const TxRef& tx) {
   if (!tx || seq_of_.contains(tx->id)) return false;
   const std::uint64_t seq = next_seq_++;
   by_seq_.emplace(seq, tx);
@@ -11,20 +11,20 @@ bool Mempool::add(const TxRef& tx) {
   return true;
 }
 
-void Mempool::erase(const Hash256& id) {
+void PoaMempool::erase(const Hash256& id) {
   auto it = seq_of_.find(id);
   if (it == seq_of_.end()) return;
   by_seq_.erase(it->second);
   seq_of_.erase(it);
 }
 
-void Mempool::clear() {
+void PoaMempool::clear() {
   by_seq_.clear();
   seq_of_.clear();
 }
 
-std::vector<TxRef> Mempool::select(const std::function<bool(const Hash256&)>& excluded,
-                                   std::uint32_t max_tx, std::uint64_t max_bytes) const {
+std::vector<TxRef> PoaMempool::select(const std::function<bool(const Hash256&)>& excluded,
+                                      std::uint32_t max_tx, std::uint64_t max_bytes) const {
   std::vector<TxRef> out;
   std::uint64_t bytes = 0;
   for (const auto& [seq, tx] : by_seq_) {

@@ -16,7 +16,7 @@
 
 namespace hlsim {
 
-class Mempool {
+class PoaMempool {
  public:
   // False when the transaction is already pending.
   bool add(const TxRef& tx);

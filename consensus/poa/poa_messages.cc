@@ -21,11 +21,11 @@ const std::vector<std::string>& poa_message_type_names() {
   return names;
 }
 
-Message encode_block_message(const Block& block) {
+Message encode_poa_block(const Block& block) {
   return Message::make(static_cast<std::uint16_t>(PoaMessageType::kBlock), block.encode());
 }
 
-Message encode_message(const TxGossip& m) {
+Message encode_message(const PoaTxGossip& m) {
   std::size_t size = 4;
   for (const TxRef& tx : m.txs) size += tx->encoded_size();
   Writer w(size);
@@ -34,14 +34,14 @@ Message encode_message(const TxGossip& m) {
   return finish(PoaMessageType::kTxGossip, w);
 }
 
-Message encode_message(const Fetch& m) {
+Message encode_message(const PoaFetch& m) {
   Writer w(16);
   w.u64(m.from_height);
   w.u64(m.to_height);
   return finish(PoaMessageType::kFetch, w);
 }
 
-Message encode_message(const FetchReply& m) {
+Message encode_message(const PoaFetchReply& m) {
   std::size_t size = 8 + 4;
   for (const ByteView& b : m.blocks) size += 4 + b.size();
   Writer w(size);
@@ -51,13 +51,13 @@ Message encode_message(const FetchReply& m) {
   return finish(PoaMessageType::kFetchReply, w);
 }
 
-std::optional<TxGossip> decode_tx_gossip(ByteView body) {
+std::optional<PoaTxGossip> decode_poa_tx_gossip(ByteView body) {
   Reader r(body);
   std::uint32_t count = 0;
   if (!r.u32(count)) return std::nullopt;
   // A transaction encoding is far longer than one byte; this only bounds the reservation.
   if (count > r.remaining()) return std::nullopt;
-  TxGossip m;
+  PoaTxGossip m;
   m.txs.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     std::optional<Transaction> tx = Transaction::decode_from(r);
@@ -68,18 +68,18 @@ std::optional<TxGossip> decode_tx_gossip(ByteView body) {
   return m;
 }
 
-std::optional<Fetch> decode_fetch(ByteView body) {
+std::optional<PoaFetch> decode_poa_fetch(ByteView body) {
   Reader r(body);
-  Fetch m;
+  PoaFetch m;
   r.u64(m.from_height);
   r.u64(m.to_height);
   if (!r.done() || m.from_height == 0 || m.from_height > m.to_height) return std::nullopt;
   return m;
 }
 
-std::optional<FetchReply> decode_fetch_reply(ByteView body) {
+std::optional<PoaFetchReply> decode_poa_fetch_reply(ByteView body) {
   Reader r(body);
-  FetchReply m;
+  PoaFetchReply m;
   std::uint32_t count = 0;
   r.u64(m.from_height);
   if (!r.u32(count) || m.from_height == 0) return std::nullopt;

@@ -39,30 +39,30 @@ enum class PoaMessageType : std::uint16_t {
 
 const std::vector<std::string>& poa_message_type_names();
 
-struct TxGossip {
+struct PoaTxGossip {
   std::vector<TxRef> txs;
 };
 
-struct Fetch {
+struct PoaFetch {
   Height from_height = 0;
   Height to_height = 0;
-  bool operator==(const Fetch&) const = default;
+  bool operator==(const PoaFetch&) const = default;
 };
 
-struct FetchReply {
+struct PoaFetchReply {
   Height from_height = 0;
   std::vector<ByteView> blocks;  // encoded blocks for from_height, from_height + 1, ...
 };
 
-Message encode_block_message(const Block& block);
-Message encode_message(const TxGossip& m);
-Message encode_message(const Fetch& m);
+Message encode_poa_block(const Block& block);
+Message encode_message(const PoaTxGossip& m);
+Message encode_message(const PoaFetch& m);
 // REQUIRES: every block's encoding stays alive until this returns.
-Message encode_message(const FetchReply& m);
+Message encode_message(const PoaFetchReply& m);
 
 // The block message carries nothing but the block: its body is handed to decode_block as is.
-std::optional<TxGossip> decode_tx_gossip(ByteView body);
-std::optional<Fetch> decode_fetch(ByteView body);
-std::optional<FetchReply> decode_fetch_reply(ByteView body);
+std::optional<PoaTxGossip> decode_poa_tx_gossip(ByteView body);
+std::optional<PoaFetch> decode_poa_fetch(ByteView body);
+std::optional<PoaFetchReply> decode_poa_fetch_reply(ByteView body);
 
 }  // namespace hlsim

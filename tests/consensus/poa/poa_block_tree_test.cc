@@ -20,18 +20,18 @@ BlockRef block(const BlockRef& parent, std::uint64_t step) {
 }
 
 TEST(PoaBlockTree, HighestBlockWinsThenLowerStepThenLowerHash) {
-  using P = BlockTree::Position;
+  using P = PoaBlockTree::Position;
   const Hash256 lo{};
   Hash256 hi;
   hi.bytes[0] = 1;
-  EXPECT_TRUE(BlockTree::prefer(P{5, 9}, hi, P{4, 1}, lo));  // height first
-  EXPECT_TRUE(BlockTree::prefer(P{5, 6}, hi, P{5, 7}, lo));  // then the earlier step
-  EXPECT_TRUE(BlockTree::prefer(P{5, 7}, lo, P{5, 7}, hi));  // then the hash
-  EXPECT_FALSE(BlockTree::prefer(P{5, 7}, hi, P{5, 7}, lo));
+  EXPECT_TRUE(PoaBlockTree::prefer(P{5, 9}, hi, P{4, 1}, lo));  // height first
+  EXPECT_TRUE(PoaBlockTree::prefer(P{5, 6}, hi, P{5, 7}, lo));  // then the earlier step
+  EXPECT_TRUE(PoaBlockTree::prefer(P{5, 7}, lo, P{5, 7}, hi));  // then the hash
+  EXPECT_FALSE(PoaBlockTree::prefer(P{5, 7}, hi, P{5, 7}, lo));
 }
 
 TEST(PoaBlockTree, InsertTracksTheBestHeadAndChains) {
-  BlockTree t;
+  PoaBlockTree t;
   const BlockRef a1 = block(nullptr, 1);
   const BlockRef a2 = block(a1, 2);
   const BlockRef b2 = block(a1, 3);  // same height as a2, later step
@@ -50,7 +50,7 @@ TEST(PoaBlockTree, InsertTracksTheBestHeadAndChains) {
 }
 
 TEST(PoaBlockTree, AdvancingTheRootDropsOtherBranchesAndLowOrphans) {
-  BlockTree t;
+  PoaBlockTree t;
   const BlockRef a1 = block(nullptr, 1);
   const BlockRef x1 = block(nullptr, 2);
   const BlockRef a2 = block(a1, 3);
@@ -64,7 +64,7 @@ TEST(PoaBlockTree, AdvancingTheRootDropsOtherBranchesAndLowOrphans) {
   EXPECT_FALSE(t.add_orphan(orphan_high));
   t.advance_root(a1);
   EXPECT_EQ(t.root_hash(), a1->hash);
-  EXPECT_EQ(t.root(), (BlockTree::Position{1, 1}));
+  EXPECT_EQ(t.root(), (PoaBlockTree::Position{1, 1}));
   EXPECT_EQ(t.size(), 1u);
   EXPECT_TRUE(t.knows(a2->hash));
   EXPECT_FALSE(t.knows(x1->hash));

@@ -318,7 +318,7 @@ TEST(PoaSync, FetchRepliesServeOnePageOfTheBestChain) {
   c->run_until(9 * p.step_duration_ns + 2 * kNsPerMs);
   ASSERT_EQ(poa(*c, 0).best_height(), 9u);
   ASSERT_EQ(c->chain(0).height(), 7u);  // blocks 8 and 9 are tentative
-  auto ask = [&](Fetch f) {
+  auto ask = [&](PoaFetch f) {
     c->inject(1, 0, encode_message(f));
     c->deliver([](const Envelope& e) { return is_type(e, PoaMessageType::kFetch); });
     std::vector<Envelope> replies;
@@ -327,18 +327,18 @@ TEST(PoaSync, FetchRepliesServeOnePageOfTheBestChain) {
     }
     c->drop([](const Envelope& e) { return is_type(e, PoaMessageType::kFetchReply); });
     EXPECT_EQ(replies.size(), 1u);
-    return decode_fetch_reply(replies.at(0).msg.view()).value();
+    return decode_poa_fetch_reply(replies.at(0).msg.view()).value();
   };
-  FetchReply r = ask(Fetch{6, 100});
+  PoaFetchReply r = ask(PoaFetch{6, 100});
   ASSERT_EQ(r.blocks.size(), 4u);  // one page: 6, 7 (committed), 8, 9 (tentative)
   for (std::size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(Block::decode(r.blocks[i])->header.height, 6 + i);
   }
   EXPECT_EQ(Block::decode(r.blocks[3])->hash, poa(*c, 0).best_head());
-  r = ask(Fetch{9, 9});
+  r = ask(PoaFetch{9, 9});
   EXPECT_EQ(r.blocks.size(), 1u);
-  EXPECT_TRUE(ask(Fetch{10, 20}).blocks.empty());
-  EXPECT_TRUE(ask(Fetch{~Height{0} - 3, ~Height{0}}).blocks.empty());
+  EXPECT_TRUE(ask(PoaFetch{10, 20}).blocks.empty());
+  EXPECT_TRUE(ask(PoaFetch{~Height{0} - 3, ~Height{0}}).blocks.empty());
 }
 
 TEST(PoaSync, RepliesWithTamperedOrMisplacedBlocksAreIgnored) {
@@ -354,16 +354,16 @@ TEST(PoaSync, RepliesWithTamperedOrMisplacedBlocksAreIgnored) {
   const Bytes b4 = c->chain(0).at(4)->encode();
   c->heal();
   // Block 4 claimed to be at height 5: the whole reply is dropped.
-  c->inject(0, 3, encode_message(FetchReply{5, {b4}}));
+  c->inject(0, 3, encode_message(PoaFetchReply{5, {b4}}));
   // Block 4 with one byte of its signature flipped: decode_block fails.
   Bytes tampered = b4;
   tampered[tampered.size() / 3] ^= 0x20;
-  c->inject(0, 3, encode_message(FetchReply{4, {tampered}}));
+  c->inject(0, 3, encode_message(PoaFetchReply{4, {tampered}}));
   c->deliver([](const Envelope& e) { return e.to == 3; });
   EXPECT_EQ(poa(*c, 3).best_height(), before);
   EXPECT_EQ(poa(*c, 3).blocks_rejected(), 2u);
   // The genuine block attaches.
-  c->inject(0, 3, encode_message(FetchReply{4, {b4}}));
+  c->inject(0, 3, encode_message(PoaFetchReply{4, {b4}}));
   c->deliver([](const Envelope& e) { return e.to == 3; });
   EXPECT_EQ(poa(*c, 3).best_height(), before + 1);
   expect_safe(*c);

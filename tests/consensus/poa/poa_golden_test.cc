@@ -143,7 +143,7 @@ TEST_F(PoaGolden, Description_ASilentPrimaryCostsItsStepAndOutOfTurnBlocksAreRej
   const Height h = node(0).best_height();
   const std::uint64_t rejected = node(0).blocks_rejected();
   auto inject = [&](const BlockRef& b) {
-    c_->inject(3, 0, encode_block_message(*b));
+    c_->inject(3, 0, encode_poa_block(*b));
     c_->deliver([](const Envelope& e) { return e.to == 0; });
   };
   inject(seal_block(h + 1, head, 3, 5, c_->now(), {}, key3));   // step 5 belongs to authority 1
@@ -258,7 +258,7 @@ TEST_F(PoaGolden, Misbehaviour_EquivocationKeepsBothBlocksAndTheNextPrimaryDecid
   ASSERT_EQ(fetches.size(), 1u);
   EXPECT_EQ(fetches[0].from, 0u);
   EXPECT_EQ(fetches[0].to, 2u);
-  EXPECT_EQ(decode_fetch(fetches[0].msg.view()), (Fetch{1, 1}));
+  EXPECT_EQ(decode_poa_fetch(fetches[0].msg.view()), (PoaFetch{1, 1}));
   c_->stabilize();  // fetch, fetch-reply
   // Node 0 now holds both blocks of step 1 (evidence counted) and follows the higher branch,
   // abandoning A; its transaction is pending again.

@@ -42,7 +42,7 @@ TEST(PoaMessages, TypeNamesMatchTheEnum) {
 
 TEST(PoaMessages, BlockMessageIsTheBlockEncoding) {
   const BlockRef b = make_block(3, 9, {make_tx(1, 10)});
-  const Message m = encode_block_message(*b);
+  const Message m = encode_poa_block(*b);
   EXPECT_EQ(m.type, static_cast<std::uint16_t>(PoaMessageType::kBlock));
   EXPECT_EQ(body(m), b->encode());
   auto back = Block::decode(m.view());
@@ -51,26 +51,26 @@ TEST(PoaMessages, BlockMessageIsTheBlockEncoding) {
 }
 
 TEST(PoaMessages, TxGossipRoundTrip) {
-  TxGossip g{{make_tx(1, 0), make_tx(2, 100), make_tx(3, 5000)}};
+  PoaTxGossip g{{make_tx(1, 0), make_tx(2, 100), make_tx(3, 5000)}};
   const Message m = encode_message(g);
   EXPECT_EQ(m.type, static_cast<std::uint16_t>(PoaMessageType::kTxGossip));
-  auto back = decode_tx_gossip(m.view());
+  auto back = decode_poa_tx_gossip(m.view());
   ASSERT_TRUE(back.has_value());
   ASSERT_EQ(back->txs.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(back->txs[i]->id, g.txs[i]->id);
-  auto empty = decode_tx_gossip(encode_message(TxGossip{}).view());
+  auto empty = decode_poa_tx_gossip(encode_message(PoaTxGossip{}).view());
   ASSERT_TRUE(empty.has_value());
   EXPECT_TRUE(empty->txs.empty());
 }
 
 TEST(PoaMessages, FetchRoundTripAndRangeChecks) {
-  const Fetch f{5, 68};
+  const PoaFetch f{5, 68};
   const Message m = encode_message(f);
   EXPECT_EQ(m.type, static_cast<std::uint16_t>(PoaMessageType::kFetch));
-  EXPECT_EQ(decode_fetch(m.view()), f);
-  EXPECT_FALSE(decode_fetch(encode_message(Fetch{0, 3}).view()).has_value());  // genesis
-  EXPECT_FALSE(decode_fetch(encode_message(Fetch{4, 3}).view()).has_value());  // empty range
-  EXPECT_TRUE(decode_fetch(encode_message(Fetch{4, 4}).view()).has_value());
+  EXPECT_EQ(decode_poa_fetch(m.view()), f);
+  EXPECT_FALSE(decode_poa_fetch(encode_message(PoaFetch{0, 3}).view()).has_value());  // genesis
+  EXPECT_FALSE(decode_poa_fetch(encode_message(PoaFetch{4, 3}).view()).has_value());  // empty range
+  EXPECT_TRUE(decode_poa_fetch(encode_message(PoaFetch{4, 4}).view()).has_value());
 }
 
 TEST(PoaMessages, FetchReplyRoundTrip) {
@@ -78,15 +78,15 @@ TEST(PoaMessages, FetchReplyRoundTrip) {
   const BlockRef b = make_block(5, 5, {make_tx(9, 30)});
   const Bytes ea = a->encode();
   const Bytes eb = b->encode();
-  const Message m = encode_message(FetchReply{4, {ea, eb}});
+  const Message m = encode_message(PoaFetchReply{4, {ea, eb}});
   EXPECT_EQ(m.type, static_cast<std::uint16_t>(PoaMessageType::kFetchReply));
-  auto back = decode_fetch_reply(m.view());
+  auto back = decode_poa_fetch_reply(m.view());
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->from_height, 4u);
   ASSERT_EQ(back->blocks.size(), 2u);
   EXPECT_TRUE(std::equal(back->blocks[0].begin(), back->blocks[0].end(), ea.begin(), ea.end()));
   EXPECT_TRUE(std::equal(back->blocks[1].begin(), back->blocks[1].end(), eb.begin(), eb.end()));
-  auto none = decode_fetch_reply(encode_message(FetchReply{9, {}}).view());
+  auto none = decode_poa_fetch_reply(encode_message(PoaFetchReply{9, {}}).view());
   ASSERT_TRUE(none.has_value());
   EXPECT_TRUE(none->blocks.empty());
 }
@@ -104,28 +104,28 @@ void expect_rejects_truncated_and_trailing(const Bytes& valid, Decode decode) {
 }
 
 TEST(PoaMessages, TruncatedAndTrailingBytesAreRejected) {
-  expect_rejects_truncated_and_trailing(body(encode_message(TxGossip{{make_tx(1, 20)}})),
-                                        decode_tx_gossip);
-  expect_rejects_truncated_and_trailing(body(encode_message(Fetch{1, 2})), decode_fetch);
+  expect_rejects_truncated_and_trailing(body(encode_message(PoaTxGossip{{make_tx(1, 20)}})),
+                                        decode_poa_tx_gossip);
+  expect_rejects_truncated_and_trailing(body(encode_message(PoaFetch{1, 2})), decode_poa_fetch);
   const Bytes e = make_block(1, 1, {make_tx(2, 3)})->encode();
-  expect_rejects_truncated_and_trailing(body(encode_message(FetchReply{1, {e}})),
-                                        decode_fetch_reply);
+  expect_rejects_truncated_and_trailing(body(encode_message(PoaFetchReply{1, {e}})),
+                                        decode_poa_fetch_reply);
 }
 
 TEST(PoaMessages, ForgedCountsAreRejectedWithoutAllocatingForThem) {
   Writer w;
   w.u32(0xFFFF'FFFFu);
-  EXPECT_FALSE(decode_tx_gossip(w.data()).has_value());
+  EXPECT_FALSE(decode_poa_tx_gossip(w.data()).has_value());
   Writer r;
   r.u64(1);
   r.u32(0xFFFF'FFFFu);
-  EXPECT_FALSE(decode_fetch_reply(r.data()).has_value());
+  EXPECT_FALSE(decode_poa_fetch_reply(r.data()).has_value());
   // from_height + count would wrap.
   Writer wrap;
   wrap.u64(~Height{0});
   wrap.u32(1);
   wrap.bytes(Bytes{1, 2, 3});
-  EXPECT_FALSE(decode_fetch_reply(wrap.data()).has_value());
+  EXPECT_FALSE(decode_poa_fetch_reply(wrap.data()).has_value());
 }
 
 TEST(PoaMessages, RandomGarbageNeverDecodesIntoSomethingBogusOrCrashes) {
@@ -133,12 +133,12 @@ TEST(PoaMessages, RandomGarbageNeverDecodesIntoSomethingBogusOrCrashes) {
   for (int i = 0; i < 2000; ++i) {
     Bytes junk(rng.next_below(80));
     for (auto& b : junk) b = static_cast<std::uint8_t>(rng.next_u64());
-    (void)decode_tx_gossip(junk);
-    if (auto f = decode_fetch(junk)) {
+    (void)decode_poa_tx_gossip(junk);
+    if (auto f = decode_poa_fetch(junk)) {
       EXPECT_GE(f->from_height, 1u);
       EXPECT_LE(f->from_height, f->to_height);
     }
-    if (auto r = decode_fetch_reply(junk)) {
+    if (auto r = decode_poa_fetch_reply(junk)) {
       EXPECT_GE(r->from_height, 1u);
     }
   }

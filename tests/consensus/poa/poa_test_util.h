@@ -25,7 +25,7 @@ namespace hlsim::testing {
 // test helpers of the same name (e.g. expect_safe) linked into the same test binary.
 namespace poa_testing {
 
-using HashSet = std::set<Hash256, HashOrder>;
+using HashSet = std::set<Hash256, PoaHashOrder>;
 
 inline constexpr std::uint16_t kBlockType = static_cast<std::uint16_t>(PoaMessageType::kBlock);
 inline constexpr std::uint16_t kGossipType = static_cast<std::uint16_t>(PoaMessageType::kTxGossip);
