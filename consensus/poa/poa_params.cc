@@ -106,7 +106,7 @@ const ProtocolInfo& poa_protocol_info() {
         "sealed (force-sealing) so finality keeps advancing, RollingFinality (a block is final "
         "when it and its descendants are signed by more than n/2 authorities; 2f + 1 <= n); De "
         "Angelis et al., PBFT vs Proof-of-Authority: applying the CAP theorem to permissioned "
-        "blockchain, ITASEC 2018 (Aura's one broadcast per block and its availability over "
+        "blockchain, ITASEC 2018 (Aura favours availability over "
         "consistency under partitions); 12 confirmations as common for Ethereum-like chains; "
         "block limits, the gossip interval and the fetch page are hlsim defaults";
     i.params = poa_param_specs();

@@ -87,9 +87,9 @@ TEST(PoaFault, CrashedAuthorityCostsItsStepsOnly) {
 }
 
 // A 2 | 2 partition of four authorities: each side keeps sealing in its own steps (Aura favours
-// availability, De Angelis et al. §5), so the chain forks. With majority finality neither side can
-// finalise anything (2 sealers are not more than n/2), so when the partition heals the shorter
-// branch is abandoned without a violation, and its transactions are sealed again.
+// availability, De Angelis et al., ITASEC 2018), so the chain forks. With majority finality neither
+// side can finalise anything (2 sealers are not more than n/2), so when the partition heals the
+// shorter branch is abandoned without a violation, and its transactions are sealed again.
 TEST(PoaFault, HealedPartitionForksReorganisesAndStaysSafeWithMajorityFinality) {
   PoaParams p;
   const TimeNs step = p.step_duration_ns;

@@ -1,9 +1,10 @@
 // Message formulas and commit latency, fault-free with constant 1 ms links (no jitter).
 //
-// Aura's only consensus message is the block: its primary broadcasts it once, so every sealed
-// block costs exactly n - 1 "block" messages (De Angelis et al., ITASEC 2018, §4: one message
-// round per block, against PBFT's three). Client transactions travel separately, in tx-gossip
-// batches of n - 1 messages each; without faults nothing is ever fetched. Finality trails the
+// Aura's only consensus message is the block, and hlsim disseminates it as one broadcast by its
+// sealer over the full mesh (receivers do not re-propagate it, as devp2p gossip and the Aura
+// wiki's "each honest node propagates the best chain" would), so every sealed block costs
+// exactly n - 1 "block" messages. Client transactions travel separately, in tx-gossip batches of
+// n - 1 messages each; without faults nothing is ever fetched. Finality trails the
 // chain by a fixed number of blocks, so after K steps (K blocks) C committed blocks cost
 //   block       = (n - 1) * (C + lag)   lag = floor(n / 2) with majority finality
 //                                            (the blocks above the highest final one),
