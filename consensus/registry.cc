@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "consensus/byzantine/byzantine_protocol.h"
+#include "consensus/poa/poa_params.h"
 #include "consensus/raft/raft_params.h"
 
 namespace hlsim {
@@ -12,6 +13,7 @@ namespace hlsim {
 const std::vector<ProtocolInfo>& protocol_registry() {
   static const std::vector<ProtocolInfo> registry = {
       raft_protocol_info(),
+      poa_protocol_info(),
   };
   return registry;
 }

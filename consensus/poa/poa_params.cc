@@ -14,15 +14,6 @@ namespace {
 // An hour: far beyond any sensible step, small enough that nanoseconds never overflow.
 constexpr double kMaxMs = 3'600'000;
 
-ParamSpec bool_param(std::string name, std::string default_value, std::string help) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = ParamType::kBool;
-  p.default_value = std::move(default_value);
-  p.help = std::move(help);
-  return p;
-}
-
 }  // namespace
 
 const char* to_string(PoaFinality finality) {

@@ -95,6 +95,12 @@ ParamSpec string_param(std::string name, std::string default_value, std::string 
   return p;
 }
 
+ParamSpec bool_param(std::string name, std::string default_value, std::string help) {
+  return make_spec(std::move(name), ParamType::kBool, std::move(default_value), "", std::move(help),
+                   -std::numeric_limits<double>::infinity(),
+                   std::numeric_limits<double>::infinity());
+}
+
 namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

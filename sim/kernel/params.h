@@ -41,6 +41,7 @@ ParamSpec number_param(std::string name, std::string default_value, std::string 
                        double max = std::numeric_limits<double>::infinity());
 ParamSpec string_param(std::string name, std::string default_value, std::string help,
                        std::vector<std::string> choices = {});
+ParamSpec bool_param(std::string name, std::string default_value, std::string help);
 
 class ParamValues {
  public:
