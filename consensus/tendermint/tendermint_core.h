@@ -93,11 +93,11 @@ class TendermintCore {
     std::vector<ProposalRecord> proposals;  // from proposer(h, r), arrival order, distinct blocks
     VoteTally prevotes;
     VoteTally precommits;
-    std::set<NodeId> senders;              // for line 55
-    bool prevote_timeout_fired = false;    // line 34 fired
-    bool precommit_timeout_fired = false;  // line 47 fired
-    bool polka_fired = false;              // line 36 fired
-    std::set<Hash256> equivocated;         // Byzantine voter: values it voted for in this round
+    std::set<NodeId> senders;                  // for line 55
+    bool prevote_timeout_fired = false;        // line 34 fired
+    bool precommit_timeout_fired = false;      // line 47 fired
+    bool polka_fired = false;                  // line 36 fired
+    std::set<Hash256, HashOrder> equivocated;  // Byzantine voter: values it voted for in this round
   };
 
   // REQUIRES: self < nodes.

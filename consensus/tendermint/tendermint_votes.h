@@ -23,6 +23,12 @@
 
 namespace hlsim {
 
+// Orders hashes by their bytes, for ordered containers (deterministic iteration without going
+// through Hash256's defaulted operator<=>).
+struct HashOrder {
+  bool operator()(const Hash256& a, const Hash256& b) const { return a.bytes < b.bytes; }
+};
+
 // 2f + 1: more than two thirds of `nodes`.
 constexpr std::uint32_t quorum(std::uint32_t nodes) { return 2 * nodes / 3 + 1; }
 // f + 1: more than one third of `nodes` (at least one honest validator among them).
@@ -51,7 +57,7 @@ class VoteTally {
 
  private:
   std::map<NodeId, std::vector<SignedVote>> by_voter_;
-  std::map<Hash256, std::uint32_t> counts_;
+  std::map<Hash256, std::uint32_t, HashOrder> counts_;
 };
 
 }  // namespace hlsim

@@ -45,7 +45,7 @@ void run_blocks(std::uint32_t n, int blocks, int per_block) {
     if (auto p = as_proposal(e)) proposed_at.emplace(p->height, e.sent_ns);
   });
   c->start();
-  std::set<Hash256> ids;
+  HashSet ids;
   for (int b = 0; b < blocks; ++b) {
     const Height h = static_cast<Height>(b) + 1;
     c->run_until(kNsPerSec + 3 * kNsPerSec * b);

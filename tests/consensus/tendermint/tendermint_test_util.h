@@ -22,6 +22,7 @@
 namespace hlsim::testing {
 
 using Overrides = std::map<std::string, std::string>;
+using HashSet = std::set<Hash256, HashOrder>;
 
 inline ParamValues tm_values(const Overrides& overrides = {}) {
   auto values = ParamValues::parse(tendermint_param_specs(), overrides, "consensus");
@@ -107,11 +108,10 @@ inline std::vector<NodeId> honest_nodes(const Cluster& c) {
 }
 
 // True when every node in `nodes` has committed every transaction in `ids`.
-inline bool all_committed(const Cluster& c, const std::vector<NodeId>& nodes,
-                          const std::set<Hash256>& ids) {
+inline bool all_committed(const Cluster& c, const std::vector<NodeId>& nodes, const HashSet& ids) {
   for (NodeId n : nodes) {
     const std::vector<Hash256> got = c.committed_tx_ids(n);
-    const std::set<Hash256> have(got.begin(), got.end());
+    const HashSet have(got.begin(), got.end());
     for (const Hash256& id : ids) {
       if (!have.contains(id)) return false;
     }
