@@ -94,7 +94,19 @@ void TendermintCore::on_value_ready(TendermintHost& host) {
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
+bool TendermintCore::admits(NodeId sender, Round round) const {
+  if (round <= round_) return true;
+  std::size_t others = 0;
+  for (auto it = rounds_.upper_bound(round_); it != rounds_.end(); ++it) {
+    if (!it->second.senders.contains(sender)) continue;
+    if (it->first == round) return true;
+    ++others;
+  }
+  return others < kMaxFutureRoundsPerSender;
+}
+
 bool TendermintCore::wants_proposal(Round round, const Hash256& block_hash) const {
+  if (!admits(proposer(height_, round, nodes_), round)) return false;
   const RoundLog* l = log(round);
   if (l == nullptr) return true;
   if (l->proposals.size() >= kMaxProposalsPerRound) return false;
@@ -103,7 +115,7 @@ bool TendermintCore::wants_proposal(Round round, const Hash256& block_hash) cons
 }
 
 bool TendermintCore::wants_vote(const SignedVote& vote) const {
-  if (vote.height != height_) return false;
+  if (vote.height != height_ || !admits(vote.voter, vote.epoch)) return false;
   const RoundLog* l = log(vote.epoch);
   if (l == nullptr) return true;
   const VoteTally& tally =
@@ -121,7 +133,7 @@ void TendermintCore::add_proposal(Round round, const ProposalRecord& proposal) {
 }
 
 void TendermintCore::add_vote(const SignedVote& vote) {
-  if (vote.height != height_) return;
+  if (vote.height != height_ || !admits(vote.voter, vote.epoch)) return;
   RoundLog& l = rounds_[vote.epoch];
   VoteTally& tally =
       vote.kind == static_cast<std::uint8_t>(VoteKind::kPrevote) ? l.prevotes : l.precommits;

@@ -87,6 +87,11 @@ class TendermintHost {
 class TendermintCore {
  public:
   static constexpr std::size_t kMaxProposalsPerRound = 2;
+  // A validator's messages are kept for at most this many rounds above round_p (as Tendermint
+  // Core keeps a peer's votes for at most two rounds ahead): what a Byzantine validator can make
+  // a node store is bounded, and honest validators ahead still reach f+1 senders in the round they
+  // are in (line 55), since each of them counts there.
+  static constexpr std::size_t kMaxFutureRoundsPerSender = 2;
 
   // The message log of one round of the current height.
   struct RoundLog {
@@ -165,6 +170,9 @@ class TendermintCore {
   bool upon_precommit_any(TendermintHost& host);  // line 47
   bool equivocating_votes(TendermintHost& host);  // Byzantine voter
   void cast(TendermintHost& host, VoteKind kind, const Hash256& value);
+  // False when `sender` already has messages in kMaxFutureRoundsPerSender other rounds above
+  // round_p and `round` is above round_p too.
+  bool admits(NodeId sender, Round round) const;
   void add_vote(const SignedVote& vote);
   void add_proposal(Round round, const ProposalRecord& proposal);
   const ProposalRecord* find_valid_block(const Hash256& hash) const;

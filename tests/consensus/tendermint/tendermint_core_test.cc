@@ -184,6 +184,28 @@ TEST(TendermintCore, Line55SkipsOnlyOnFPlusOneDistinctSendersOfAHigherRound) {
   EXPECT_EQ(f.host.last().epoch, 3u);
 }
 
+TEST(TendermintCore, ASenderIsHeardInAtMostTwoRoundsAhead) {
+  Fixture f(0);
+  f.core.start_round(f.host, 0);
+  // A Byzantine validator votes in rounds 5, 6, 7, 8: only the first two are kept.
+  for (Round r = 5; r <= 8; ++r) {
+    const SignedVote v = vote_of(3, kPrevote, 1, r, Hash256{});
+    EXPECT_EQ(f.core.wants_vote(v), r <= 6) << r;
+    f.core.on_vote(f.host, v);
+  }
+  EXPECT_NE(f.core.log(5), nullptr);
+  EXPECT_NE(f.core.log(6), nullptr);
+  EXPECT_EQ(f.core.log(7), nullptr);
+  EXPECT_EQ(f.core.log(8), nullptr);
+  // More of its messages in a round it is already heard in are still kept.
+  EXPECT_TRUE(f.core.wants_vote(vote_of(3, kPrecommit, 1, 6, Hash256{})));
+  // Another validator in round 6 makes f+1 senders: StartRound(6); rounds 7 and 8 are now only
+  // one and two ahead, and validator 3 is heard there again.
+  f.core.on_vote(f.host, vote_of(2, kPrevote, 1, 6, Hash256{}));
+  EXPECT_EQ(f.core.round(), 6u);
+  EXPECT_TRUE(f.core.wants_vote(vote_of(3, kPrevote, 1, 8, Hash256{})));
+}
+
 TEST(TendermintCore, Line49DecidesWithTheBlockFromAnyRoundOfTheHeight) {
   Fixture f(0);
   f.core.start_round(f.host, 0);
