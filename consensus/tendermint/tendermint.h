@@ -36,10 +36,12 @@
 //
 // Equivocation (built with equivocate = true, Behavior::kEquivocate): as proposer it seals two
 // blocks (its normal one, and an empty one; or validValue and a fresh one) and sends one to
-// validators [0, n/2) and the other to the rest, then each half the other block as well (honest
-// validators keep the first proposal they get; fellow equivocators learn both); as voter it
-// prevotes and precommits every valid proposal it sees (tendermint_core.h), signing conflicting
-// votes.
+// validators [0, n/2) and the other to the rest, then each half the other block as well: an
+// honest validator prevotes the first proposal it gets (with constant latency, its half's block;
+// with jitter, either), while fellow equivocators learn both and vote for both. Without the second
+// sends, f + 1 equivocators among n = 4 could never split the two honest validators, who are both
+// in [n/2, n) when nodes 0 and 1 are the Byzantine ones. As voter it prevotes and precommits every
+// valid proposal it sees (tendermint_core.h), signing conflicting votes.
 // Not thread-safe; one instance is driven by one node's jobs.
 #pragma once
 
