@@ -7,12 +7,14 @@
 #include "consensus/byzantine/byzantine_protocol.h"
 #include "consensus/poa/poa_params.h"
 #include "consensus/raft/raft_params.h"
+#include "consensus/tendermint/tendermint_params.h"
 
 namespace hlsim {
 
 const std::vector<ProtocolInfo>& protocol_registry() {
   static const std::vector<ProtocolInfo> registry = {
       raft_protocol_info(),
+      tendermint_protocol_info(),
       poa_protocol_info(),
   };
   return registry;

@@ -16,15 +16,6 @@ namespace {
 // An hour: far beyond any sensible timeout, small enough that nanoseconds never overflow.
 constexpr double kMaxMs = 3'600'000;
 
-ParamSpec bool_param(std::string name, std::string default_value, std::string help) {
-  ParamSpec spec;
-  spec.name = std::move(name);
-  spec.type = ParamType::kBool;
-  spec.default_value = std::move(default_value);
-  spec.help = std::move(help);
-  return spec;
-}
-
 }  // namespace
 
 const std::vector<ParamSpec>& tendermint_param_specs() {

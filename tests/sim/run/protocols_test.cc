@@ -44,15 +44,17 @@ const std::vector<Case>& cases() {
 }
 
 std::string yaml(const Case& c, std::uint64_t seed, const std::string& extra = "") {
-  std::string consensus = std::string("{protocol: ") + c.protocol +
-                          ", nodes: " + std::to_string(c.nodes) +
-                          (std::string(c.consensus).empty() ? "" : std::string(", ") + c.consensus) +
-                          "}";
+  std::string consensus =
+      std::string("{protocol: ") + c.protocol + ", nodes: " + std::to_string(c.nodes) +
+      (std::string(c.consensus).empty() ? "" : std::string(", ") + c.consensus) + "}";
   return "seed: " + std::to_string(seed) +
          "\nduration_s: 4\ndrain_s: 6\n"
-         "consensus: " + consensus + "\n"
+         "consensus: " +
+         consensus +
+         "\n"
          "workload: {kind: ehr, clients: 8, rate_tps: 100}\n"
-         "network: {topology: full_mesh, latency_ms: 2, jitter: {dist: exponential, mean_ms: 0.3}}\n" +
+         "network: {topology: full_mesh, latency_ms: 2, jitter: {dist: exponential, mean_ms: "
+         "0.3}}\n" +
          extra;
 }
 
@@ -104,13 +106,41 @@ TEST_P(ProtocolsTest, EveryApplicableByzantineBehaviourOnFNodesLeavesHonestNodes
     const Ran r = run(yaml(c, 5, std::string("byzantine: {nodes: {0: ") + to_string(b) + "}}\n"));
     const RunSummary& s = r.summary;
     EXPECT_TRUE(s.complete) << c.protocol << " " << to_string(b) << ": " << r.stop_reason;
-    EXPECT_TRUE(s.violations.empty()) << c.protocol << " " << to_string(b) << ": "
-                                      << s.violations.front();
+    EXPECT_TRUE(s.violations.empty())
+        << c.protocol << " " << to_string(b) << ": " << s.violations.front();
     EXPECT_GT(s.committed, s.submitted / 2) << c.protocol << " " << to_string(b);
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Registered, ProtocolsTest, ::testing::ValuesIn(cases()),
+                         [](const auto& p) { return std::string(p.param.protocol); });
+
+// The canary: with f + 1 = 2 equivocating validators of 4 (beyond_f), the leader of the first
+// view / round sends different blocks to the two halves and both Byzantine validators vote for
+// everything they see, so honest validators can be driven to commit different blocks. The checker
+// must then stop the run and name the seed, height and nodes; if no seed of a handful breaks
+// safety, the canary itself is broken.
+class CanaryTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(CanaryTest, MoreThanFEquivocatorsMakeTheSafetyCheckerFailTheRun) {
+  const Case c = GetParam();
+  int violated = 0;
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    const Ran r =
+        run(yaml(c, seed, "byzantine: {nodes: {0: equivocate, 1: equivocate}, beyond_f: true}\n"));
+    if (r.summary.violations.empty()) continue;
+    ++violated;
+    EXPECT_FALSE(r.summary.complete);
+    EXPECT_NE(r.stop_reason.find("safety violation: seed " + std::to_string(seed)),
+              std::string::npos)
+        << r.stop_reason;
+    EXPECT_NE(r.stop_reason.find("height"), std::string::npos) << r.stop_reason;
+  }
+  EXPECT_GT(violated, 0) << c.protocol << ": no seed broke safety with f + 1 equivocators";
+}
+
+INSTANTIATE_TEST_SUITE_P(Bft, CanaryTest,
+                         ::testing::ValuesIn(std::vector<Case>{cases()[1], cases()[2], cases()[3]}),
                          [](const auto& p) { return std::string(p.param.protocol); });
 
 TEST(ProtocolsRegistryTest, EveryRegisteredProtocolIsCoveredHere) {
