@@ -73,6 +73,7 @@ void HotStuff::on_restart(Context& ctx, bool /*storage_lost*/) {
 void HotStuff::reset_volatile(Context& ctx) {
   mempool_.reset(ctx.ledger());
   votes_.clear();
+  last_vote_.reset();
   proposed_view_ = 0;
   tx_commit_qc_view_ = 0;
   verified_qcs_.clear();
@@ -230,6 +231,7 @@ void HotStuff::cast_vote(Context& ctx, const Block& block) {
   v.block_hash = block.hash;
   ctx.crypto().sign_vote(v);
   core_.record_vote(v.epoch);
+  if (!last_vote_ || last_vote_->epoch < v.epoch) last_vote_ = v;
   // Linear: the vote goes to the next view's leader only; its own vote stays local.
   const NodeId next = pacemaker_.leader(v.epoch + 1);
   enter_view(ctx, v.epoch + 1, false);
@@ -384,7 +386,8 @@ void HotStuff::own_proposal(Context& ctx, const BlockRef& block, const QuorumCer
 void HotStuff::enter_view(Context& ctx, std::uint64_t view, bool certified) {
   pacemaker_.advance(view, certified);
   const std::uint64_t now_view = pacemaker_.view();
-  votes_.prune_below(now_view - 1);
+  // Votes for views at or below highQC's can only make an older QC.
+  votes_.prune_below(core_.high_qc().view + 1);
   if (noted_view_ < now_view) {
     noted_view_ = now_view;
     ctx.note_leader(now_view, pacemaker_.leader(now_view));
@@ -401,6 +404,7 @@ void HotStuff::view_timed_out(Context& ctx) {
   const NodeId leader = pacemaker_.leader(next);
   if (leader == self_) {
     pacemaker_.add_new_view(next, self_, high);
+    if (last_vote_ && last_vote_->epoch > high.view) count_vote(ctx, *last_vote_, true, self_);
     return;
   }
   NewView m;
@@ -412,6 +416,7 @@ void HotStuff::view_timed_out(Context& ctx) {
   m.timeout.epoch = next;
   m.timeout.block_hash = high.block_hash;
   ctx.crypto().sign_vote(m.timeout);
+  m.last_vote = last_vote_;
   ctx.send(leader, encode_message(m));
 }
 
@@ -422,12 +427,19 @@ void HotStuff::handle_new_view(Context& ctx, NodeId from, const NewView& m) {
     return;
   }
   if (!hotstuff::qc_well_formed(m.high_qc, nodes_, quorum())) return;
-  // One verify_votes call: the timeout signature and, unless verified before, the QC's votes.
+  // The sender's last vote counts towards the QC its leader was to form, if that QC would be newer
+  // than this node's highQC (the leader may have failed: this is how its successor recovers it).
+  const bool carried = m.last_vote && m.last_vote->kind == hotstuff::kVoteKind &&
+                       m.last_vote->voter == from && m.last_vote->epoch > core_.high_qc().view;
+  // One verify_votes call: the timeout signature, the carried vote and, unless verified before,
+  // the QC's votes.
   std::vector<SignedVote> batch{t};
+  if (carried) batch.push_back(*m.last_vote);
   const bool known = qc_known(m.high_qc);
   if (!known) batch.insert(batch.end(), m.high_qc.votes.begin(), m.high_qc.votes.end());
   if (!hotstuff::verify_all(ctx.crypto(), batch)) return;
   if (!known) remember_qc(m.high_qc);
+  if (carried) count_vote(ctx, *m.last_vote, true, from);
   // A straggler times out while this node, with nothing to propose, holds a newer QC: send it,
   // with the blocks under it, so the straggler commits what the others did.
   if (!has_work() && core_.high_qc().view > m.high_qc.view && !core_.high_qc().is_genesis()) {

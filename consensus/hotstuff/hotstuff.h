@@ -182,6 +182,7 @@ class HotStuff final : public Protocol {
   hotstuff::VoteCollector votes_;
 
   // Volatile state.
+  std::optional<SignedVote> last_vote_;     // the highest-view vote cast, for new-views
   std::uint64_t proposed_view_ = 0;         // the last view this node proposed in
   std::uint64_t noted_view_ = 0;            // the last view reported through note_leader
   std::uint64_t tx_commit_qc_view_ = 0;     // view of the QC that last committed transactions

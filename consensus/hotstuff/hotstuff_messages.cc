@@ -88,11 +88,14 @@ Message encode_message(const SignedVote& vote) {
 }
 
 Message encode_message(const NewView& m) {
-  Writer w(8 + 8 + qc_size(m.high_qc) + m.timeout.encoded_size());
+  Writer w(8 + 8 + qc_size(m.high_qc) + m.timeout.encoded_size() + 1 +
+           (m.last_vote ? m.last_vote->encoded_size() : 0));
   w.u64(m.view);
   w.u64(m.committed_height);
   m.high_qc.encode_to(w);
   m.timeout.encode_to(w);
+  w.u8(m.last_vote ? 1 : 0);
+  if (m.last_vote) m.last_vote->encode_to(w);
   return finish(HotStuffMessageType::kNewView, w);
 }
 
@@ -147,8 +150,15 @@ std::optional<NewView> decode_new_view(ByteView body) {
   if (!qc) return std::nullopt;
   m.high_qc = std::move(*qc);
   std::optional<SignedVote> timeout = SignedVote::decode_from(r);
-  if (!timeout || !r.done()) return std::nullopt;
+  if (!timeout) return std::nullopt;
   m.timeout = std::move(*timeout);
+  std::uint8_t has_vote = 0;
+  if (!r.u8(has_vote) || has_vote > 1) return std::nullopt;
+  if (has_vote == 1) {
+    m.last_vote = SignedVote::decode_from(r);
+    if (!m.last_vote) return std::nullopt;
+  }
+  if (!r.done()) return std::nullopt;
   return m;
 }
 

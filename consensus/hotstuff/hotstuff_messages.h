@@ -4,7 +4,8 @@
 //   qc           u64 view | u64 height | 32-byte block hash | u32 count | count x SignedVote
 //   proposal     u32 length | encoded block | qc justify
 //   vote         SignedVote (kind kVote, epoch = the block's view, height, block hash)
-//   new-view     u64 view | u64 committed height | qc high_qc | SignedVote timeout
+//   new-view     u64 view | u64 committed height | qc high_qc | SignedVote timeout |
+//                u8 has_vote | [SignedVote last vote]
 //   tx-gossip    u32 count | count x encoded transaction
 //   fetch        32-byte target hash | u64 target height | u64 low height
 //   fetch-reply  u8 has_qc | [qc] | u32 count | count x (u32 length | encoded block)
@@ -12,7 +13,9 @@
 // the n - f votes of distinct validators; the genesis QC (view 0, height 0, zero hash, no votes)
 // certifies the implicit genesis block. A new-view's timeout vote (kind kTimeoutKind) is the
 // sender's signature over (view, high_qc's height and block hash): it authenticates the timeout and
-// binds the QC the sender reports. A fetch asks for the block `target` and its ancestors above `low
+// binds the QC the sender reports. A new-view also carries the sender's last vote (as LibraBFT's
+// timeout messages do), so the leader after a failed one can still form the QC the failed leader
+// was to collect. A fetch asks for the block `target` and its ancestors above `low
 // height` (the zero hash asks for the peer's highest QC and its block instead); the reply carries
 // them from the top down, so each block is authenticated by the hash its child (or the QC) names.
 //
@@ -76,6 +79,7 @@ struct NewView {
   Height committed_height = 0;
   QuorumCert high_qc;
   SignedVote timeout;
+  std::optional<SignedVote> last_vote;
 };
 
 struct TxGossip {
