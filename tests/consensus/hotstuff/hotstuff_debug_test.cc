@@ -1,4 +1,5 @@
 #include <cstdlib>
+
 #include "consensus/hotstuff/hotstuff_test_util.h"
 
 namespace hlsim::testing {
@@ -12,11 +13,14 @@ TEST(HotStuffDebug, Run) {
   std::uint32_t nodes = std::getenv("HS_N") ? std::atoi(std::getenv("HS_N")) : 4;
   NodeId byz = std::atoi(std::getenv("HS_BYZ"));
   HotStuffClusterOptions o;
-  o.nodes = nodes; o.seed = seed; o.jitter_ns = kNsPerMs;
+  o.nodes = nodes;
+  o.seed = seed;
+  o.jitter_ns = kNsPerMs;
   o.byzantine[byz] = beh;
   auto c = make_hotstuff_cluster(o);
   std::vector<NodeId> honest;
-  for (NodeId n = 0; n < nodes; ++n) if (n != byz) honest.push_back(n);
+  for (NodeId n = 0; n < nodes; ++n)
+    if (n != byz) honest.push_back(n);
   c->start();
   Rng rng = Rng::stream(seed, RngDomain::kScenario, 7);
   std::set<Hash256> ids;
@@ -29,7 +33,8 @@ TEST(HotStuffDebug, Run) {
     c->submit(to, tx);
   }
   for (int i = 0; i < 20; ++i) {
-    c->run_for(std::getenv("HS_STEP") ? std::atoi(std::getenv("HS_STEP")) * kNsPerMs : 500 * kNsPerMs);
+    c->run_for(std::getenv("HS_STEP") ? std::atoi(std::getenv("HS_STEP")) * kNsPerMs
+                                      : 500 * kNsPerMs);
     std::cout << "t=" << c->now() / kNsPerMs << "ms";
     for (NodeId n = 0; n < nodes; ++n) {
       auto& h = hs(*c, n);

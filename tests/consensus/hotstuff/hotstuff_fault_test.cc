@@ -51,8 +51,11 @@ TEST(HotStuffFault, LeaderCrashViewChangeKeepsCommittedBlocksAndCommitsWithinThe
     std::vector<Hash256> after = submit_batch(*c, gateway, 100, 10, 1);
     const std::size_t commits_before = c->commits().size();
     const std::vector<NodeId> live = up_nodes(*c);
-    ASSERT_TRUE(c->run_until([&] { return all_committed(*c, live, {after.begin(), after.end()}); },
-                             c->now() + 10 * kNsPerSec));
+    ASSERT_TRUE(c->run_until(
+        [&] {
+          return all_committed(*c, live, {after.begin(), after.end()});
+        },
+        c->now() + 10 * kNsPerSec));
     // A view change happened: live nodes are past the crashed leader's view.
     for (NodeId n : live) EXPECT_GT(hs(*c, n).epoch(), view) << n;
     // Nothing committed before the crash was lost or changed.
@@ -93,8 +96,11 @@ TEST(HotStuffFault, IdleClusterHasNoTimersAndSendsNothing) {
   EXPECT_EQ(hs(*c, 0).epoch(), view);
   // The next transaction wakes it up.
   std::vector<Hash256> more = submit_batch(*c, 0, 10, 1);
-  ASSERT_TRUE(c->run_until([&] { return all_committed(*c, all_nodes(*c), {more.begin(), more.end()}); },
-                           c->now() + kNsPerSec));
+  ASSERT_TRUE(c->run_until(
+      [&] {
+        return all_committed(*c, all_nodes(*c), {more.begin(), more.end()});
+      },
+      c->now() + kNsPerSec));
   expect_safe(*c);
 }
 
@@ -128,16 +134,21 @@ void restart_and_catch_up(bool storage_lost, bool busy_after) {
     ids.insert(ids.end(), more.begin(), more.end());
   }
   // Every transaction (also those committed while it was down) reaches its ledger.
-  ASSERT_TRUE(c->run_until([&] { return all_committed(*c, all_nodes(*c), {ids.begin(), ids.end()}); },
-                           c->now() + 5 * kNsPerSec))
-      << "node " << node << " height " << c->chain(node).height() << " vs "
-      << c->chain(0).height();
+  ASSERT_TRUE(c->run_until(
+      [&] {
+        return all_committed(*c, all_nodes(*c), {ids.begin(), ids.end()});
+      },
+      c->now() + 5 * kNsPerSec))
+      << "node " << node << " height " << c->chain(node).height() << " vs " << c->chain(0).height();
   EXPECT_GT(c->sent(kFetch), 0u);
   expect_safe(*c);
   // And it takes part normally again.
   auto last = submit_batch(*c, node, 5000, 3, 3);
-  ASSERT_TRUE(c->run_until([&] { return all_committed(*c, all_nodes(*c), {last.begin(), last.end()}); },
-                           c->now() + 5 * kNsPerSec));
+  ASSERT_TRUE(c->run_until(
+      [&] {
+        return all_committed(*c, all_nodes(*c), {last.begin(), last.end()});
+      },
+      c->now() + 5 * kNsPerSec));
   expect_safe(*c);
 }
 

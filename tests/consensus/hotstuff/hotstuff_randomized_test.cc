@@ -89,8 +89,8 @@ void run_seed(std::uint64_t seed) {
     if (last_crash[a.node] < a.at) must_commit.insert(a.id);
   }
   const std::vector<NodeId> all = all_nodes(*c);
-  const bool live = c->run_until([&] { return all_committed(*c, all, must_commit); },
-                                 c->now() + 30 * kNsPerSec);
+  const bool live =
+      c->run_until([&] { return all_committed(*c, all, must_commit); }, c->now() + 30 * kNsPerSec);
   EXPECT_TRUE(c->violations().empty()) << c->violations().front();
   EXPECT_EQ(c->divergence(), "");
   EXPECT_TRUE(timers_ok);

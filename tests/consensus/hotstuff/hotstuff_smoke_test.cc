@@ -10,8 +10,8 @@ TEST(HotStuffSmoke, CommitsABatch) {
   c->run_for(500 * kNsPerMs);
   for (NodeId n = 0; n < 4; ++n) {
     std::cout << "node " << n << " height " << c->chain(n).height() << " txs "
-              << c->committed_tx_ids(n).size() << " view " << hs(*c, n).epoch()
-              << " timers " << c->live_timers(n, HotStuff::kViewTimer) << "\n";
+              << c->committed_tx_ids(n).size() << " view " << hs(*c, n).epoch() << " timers "
+              << c->live_timers(n, HotStuff::kViewTimer) << "\n";
   }
   for (auto t : {kProposal, kVote, kNewView, kTxGossip, kFetch, kFetchReply})
     std::cout << hotstuff_message_type_names()[t] << " " << c->sent(t) << "\n";

@@ -40,17 +40,16 @@ struct HotStuffClusterOptions {
 
 inline ParamValues to_values(const HotStuffParams& p) {
   auto ms = [](TimeNs ns) { return std::to_string(ns / kNsPerMs); };
-  auto values = ParamValues::parse(
-      hotstuff_param_specs(),
-      {{"view_timeout_ms", ms(p.view_timeout_ns)},
-       {"view_timeout_max_ms", ms(p.view_timeout_max_ns)},
-       {"max_block_tx", std::to_string(p.max_block_tx)},
-       {"max_block_bytes", std::to_string(p.max_block_bytes)},
-       {"mempool_gossip_ms", ms(p.mempool_gossip_ns)},
-       {"mempool_regossip_ms", ms(p.mempool_regossip_ns)},
-       {"fetch_max_blocks", std::to_string(p.fetch_max_blocks)},
-       {"fetch_retry_ms", ms(p.fetch_retry_ns)}},
-      "consensus");
+  auto values = ParamValues::parse(hotstuff_param_specs(),
+                                   {{"view_timeout_ms", ms(p.view_timeout_ns)},
+                                    {"view_timeout_max_ms", ms(p.view_timeout_max_ns)},
+                                    {"max_block_tx", std::to_string(p.max_block_tx)},
+                                    {"max_block_bytes", std::to_string(p.max_block_bytes)},
+                                    {"mempool_gossip_ms", ms(p.mempool_gossip_ns)},
+                                    {"mempool_regossip_ms", ms(p.mempool_regossip_ns)},
+                                    {"fetch_max_blocks", std::to_string(p.fetch_max_blocks)},
+                                    {"fetch_retry_ms", ms(p.fetch_retry_ns)}},
+                                   "consensus");
   EXPECT_TRUE(values.ok());
   return values.ok() ? *values : ParamValues::defaults(hotstuff_param_specs());
 }
