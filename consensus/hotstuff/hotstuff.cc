@@ -74,6 +74,7 @@ void HotStuff::reset_volatile(Context& ctx) {
   mempool_.reset(ctx.ledger());
   votes_.clear();
   last_vote_.reset();
+  alt_qc_.reset();
   proposed_view_ = 0;
   tx_commit_qc_view_ = 0;
   verified_qcs_.clear();
@@ -156,6 +157,7 @@ void HotStuff::settle(Context& ctx) {
   }
   blocks_added_ = false;
   maybe_propose(ctx);
+  extend_late_fork(ctx);
   pacemaker_.refresh_timer(ctx, has_work());
   if (has_work() && !regossip_timer_) {
     regossip_timer_ = ctx.set_timer(params_.mempool_regossip_ns, kRegossipTimer);
@@ -248,7 +250,8 @@ void HotStuff::cast_vote(Context& ctx, const Block& block) {
 void HotStuff::handle_vote(Context& ctx, NodeId from, const SignedVote& vote) {
   if (vote.kind != hotstuff::kVoteKind || vote.voter != from || vote.epoch == 0) return;
   if (pacemaker_.leader(vote.epoch + 1) != self_) return;
-  if (vote.epoch + 1 < pacemaker_.view()) return;  // too late to lead with it
+  // Too late to lead with it (an equivocator still certifies every fork it can).
+  if (!equivocate_ && vote.epoch + 1 < pacemaker_.view()) return;
   count_vote(ctx, vote, false, from);
 }
 
@@ -288,7 +291,13 @@ HotStuff::QcResult HotStuff::accept_qc(Context& ctx, const QuorumCert& qc, NodeI
   const Chain& ledger = ctx.ledger();
   if (!qc.is_genesis()) {
     const hotstuff::Core::Ancestry a = core_.ancestry(qc.block_hash, qc.height, ledger);
-    if (a.link == hotstuff::Core::Link::kConflicting) return QcResult::kRejected;
+    if (a.link == hotstuff::Core::Link::kConflicting) {
+      // An equivocator keeps a conflicting QC as high as its own to build a second fork on.
+      if (equivocate_ && qc.view >= core_.high_qc().view && core_.find(qc.block_hash) != nullptr) {
+        alt_qc_ = qc;
+      }
+      return QcResult::kRejected;
+    }
     if (a.link == hotstuff::Core::Link::kMissing) {
       want(a.missing_hash, a.missing_height, hint, ledger);
       return QcResult::kDeferred;
@@ -297,6 +306,10 @@ HotStuff::QcResult HotStuff::accept_qc(Context& ctx, const QuorumCert& qc, NodeI
     if (!m || m->view != qc.view) return QcResult::kRejected;
   }
   const hotstuff::Core::Outcome out = core_.apply_qc(qc, ledger);
+  if (equivocate_ && !out.new_high_qc && qc.view == core_.high_qc().view &&
+      qc.block_hash != core_.high_qc().block_hash) {
+    alt_qc_ = qc;  // two QCs of the highest view: the equivocator extends both
+  }
   commit(ctx, out.commit, qc.view);
   // A QC for view v ends view v everywhere: the next view begins, with the back-off reset.
   enter_view(ctx, qc.view + 1, true);
@@ -350,23 +363,54 @@ void HotStuff::maybe_propose(Context& ctx) {
   const hotstuff::Mempool::IdSet exclude =
       core_.uncommitted_txs(justify.block_hash, justify.height, ledger);
   std::vector<TxRef> txs = mempool_.select(params_.max_block_tx, params_.max_block_bytes, exclude);
-  const bool split = equivocate_ && !txs.empty();
+  // Equivocation: a second block for the same view, on the other QC of the highest view if there
+  // is one (a fork the equivocators certified), else on the same parent without the transactions.
+  const bool fork = equivocate_ && alt_qc_ && alt_qc_->view == justify.view &&
+                    alt_qc_->block_hash != justify.block_hash;
+  const bool split = equivocate_ && (fork || !txs.empty());
   const BlockRef block =
       ctx.crypto().seal_block(justify.height + 1, justify.block_hash, v, std::move(txs));
   proposed_view_ = v;
+  extended_.clear();
+  extended_.insert(justify.block_hash);
   if (!split) {
     const Bytes encoded = block->encode();
     ctx.broadcast(encode_message(Proposal{encoded, justify}));
     own_proposal(ctx, block, justify);
     return;
   }
-  // Equivocation: a second, empty block for the same view and parent, to the other half.
-  const BlockRef other = ctx.crypto().seal_block(justify.height + 1, justify.block_hash, v, {});
+  const QuorumCert other_justify = fork ? *alt_qc_ : justify;
+  const BlockRef other =
+      ctx.crypto().seal_block(other_justify.height + 1, other_justify.block_hash, v, {});
   for (NodeId to = 0; to < nodes_; ++to) {
-    if (to != self_) send_block(ctx, to, to < nodes_ / 2 ? block : other, justify);
+    if (to == self_) continue;
+    if (to < nodes_ / 2) {
+      send_block(ctx, to, block, justify);
+    } else {
+      send_block(ctx, to, other, other_justify);
+    }
+  }
+  extended_.insert(other_justify.block_hash);
+  own_proposal(ctx, block, justify);
+  own_proposal(ctx, other, other_justify);
+}
+
+void HotStuff::extend_late_fork(Context& ctx) {
+  // An equivocating leader that certified a second fork after proposing in its view extends that
+  // fork too, in the same view, to the second half.
+  const std::uint64_t v = proposed_view_;
+  if (!equivocate_ || v == 0 || !alt_qc_ || alt_qc_->view >= v ||
+      alt_qc_->view != core_.high_qc().view || extended_.contains(alt_qc_->block_hash) ||
+      core_.find(alt_qc_->block_hash) == nullptr) {
+    return;
+  }
+  const QuorumCert justify = *alt_qc_;
+  extended_.insert(justify.block_hash);
+  const BlockRef block = ctx.crypto().seal_block(justify.height + 1, justify.block_hash, v, {});
+  for (NodeId to = nodes_ / 2; to < nodes_; ++to) {
+    if (to != self_) send_block(ctx, to, block, justify);
   }
   own_proposal(ctx, block, justify);
-  own_proposal(ctx, other, justify);
 }
 
 void HotStuff::send_block(Context& ctx, NodeId to, const BlockRef& block,
@@ -386,8 +430,9 @@ void HotStuff::own_proposal(Context& ctx, const BlockRef& block, const QuorumCer
 void HotStuff::enter_view(Context& ctx, std::uint64_t view, bool certified) {
   pacemaker_.advance(view, certified);
   const std::uint64_t now_view = pacemaker_.view();
-  // Votes for views at or below highQC's can only make an older QC.
-  votes_.prune_below(core_.high_qc().view + 1);
+  // Votes for views below highQC's can only make an older QC. (Those of highQC's view are kept:
+  // an equivocator certifies both forks of a view.)
+  votes_.prune_below(core_.high_qc().view);
   if (noted_view_ < now_view) {
     noted_view_ = now_view;
     ctx.note_leader(now_view, pacemaker_.leader(now_view));

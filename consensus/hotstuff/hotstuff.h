@@ -43,8 +43,10 @@
 // Equivocation (Behavior::kEquivocate, `equivocate`): as leader it seals two different blocks for
 // its view, both extending its highQC (one with the pending transactions, one empty), and sends
 // the first to validators [0, n/2) and the second to the rest (nothing to split when it has no new
-// transactions: then it sends one block); as replica it votes for every valid proposal it sees,
-// ignoring the voting rule (lock and one vote per view).
+// transactions: then it sends one block). When it holds two QCs of the highest view for different
+// blocks (possible only when more than f validators equivocate), the second block extends the
+// other one, so each fork grows. As replica it votes for every valid proposal it sees, ignoring
+// the voting rule (lock and one vote per view).
 //
 // Not thread-safe; one instance is driven by one node's jobs.
 #pragma once
@@ -52,6 +54,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "consensus/hotstuff/hotstuff_core.h"
@@ -137,6 +140,7 @@ class HotStuff final : public Protocol {
 
   // Proposing and voting.
   void maybe_propose(Context& ctx);
+  void extend_late_fork(Context& ctx);
   void own_proposal(Context& ctx, const BlockRef& block, const hotstuff::QuorumCert& justify);
   void cast_vote(Context& ctx, const Block& block);
   // The block's transactions are new: not repeated, not committed, not in its ancestors.
@@ -182,7 +186,10 @@ class HotStuff final : public Protocol {
   hotstuff::VoteCollector votes_;
 
   // Volatile state.
-  std::optional<SignedVote> last_vote_;     // the highest-view vote cast, for new-views
+  std::optional<SignedVote> last_vote_;  // the highest-view vote cast, for new-views
+  // Equivocator only: a second QC of highQC's view, for another block (a fork to extend too).
+  std::optional<hotstuff::QuorumCert> alt_qc_;
+  std::set<Hash256> extended_;              // equivocator: blocks it extended in proposed_view_
   std::uint64_t proposed_view_ = 0;         // the last view this node proposed in
   std::uint64_t noted_view_ = 0;            // the last view reported through note_leader
   std::uint64_t tx_commit_qc_view_ = 0;     // view of the QC that last committed transactions

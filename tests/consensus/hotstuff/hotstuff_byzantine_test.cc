@@ -5,6 +5,8 @@
 // are made to commit different blocks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -93,6 +95,84 @@ TEST(HotStuffByzantine, WithheldVotes) { run_behavior(Behavior::kWithholdVotes, 
 TEST(HotStuffByzantine, InvalidSignatures) { run_behavior(Behavior::kInvalidSignatures, 300); }
 TEST(HotStuffByzantine, DelayedProposals) { run_behavior(Behavior::kDelayProposals, 400); }
 TEST(HotStuffByzantine, EquivocatingMinority) { run_behavior(Behavior::kEquivocate, 500); }
+
+// ---------------------------------------------------------------------------------------------
+// Canary: more than f equivocators break safety, and the checks see it.
+//
+// Why not n = 4 with validators 0 and 1 equivocating: a QC needs n - f = 3 votes, so every QC
+// holds an honest vote, and an equivocating leader sends its second block to validators [2, 4),
+// i.e. both honest validators see the same block of every Byzantine view. Every commit needs four
+// consecutive views (three certified blocks and the leader that certifies the third), which in
+// n = 4 always include both honest validators as leaders, and an honest leader extends the
+// highest QC it knows to everyone. So the honest validators of n = 4 cannot be split by
+// equivocation alone. With n = 10, f = 3 and f + 1 = 4 equivocators 1..4, views 1..4 all have
+// Byzantine leaders: equivocation certifies two forks from view 1 on (each QC = 4 equivocators +
+// 3 honest), and the leader of view 4 hands each fork's QC to its own honest group. The network
+// (colluding with the equivocators) delivers each fork's blocks to the equivocators and one honest
+// group only and keeps the two honest groups apart.
+TEST(HotStuffByzantine, CanaryMoreThanFEquivocatorsMakeHonestValidatorsDiverge) {
+  const std::vector<NodeId> group_x = {0, 5, 6};
+  const std::vector<NodeId> group_y = {7, 8, 9};
+  const std::set<NodeId> byzantine = {1, 2, 3, 4};
+  int diverged = 0;
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    HotStuffClusterOptions o;
+    o.nodes = 10;
+    o.seed = seed;
+    o.jitter_ns = kNsPerMs;
+    for (NodeId b : byzantine) o.byzantine[b] = Behavior::kEquivocate;
+    auto c = make_hotstuff_cluster(o);
+    auto in = [](const std::vector<NodeId>& g, NodeId n) {
+      return std::find(g.begin(), g.end(), n) != g.end();
+    };
+    // Fork of each Byzantine block: 'x' for the block view 1's leader sent to [0, 5) and its
+    // descendants, 'y' for the other.
+    std::map<Hash256, char> fork;
+    std::map<Hash256, std::set<NodeId>> reached;
+    auto fork_of = [&](const Envelope& e) -> char {
+      auto p = as_proposal(e);
+      if (!p || !byzantine.contains(e.from)) return 0;
+      auto it = fork.find(p->block.header.prev_hash);
+      char f = it != fork.end() ? it->second : (e.to < 5 ? 'x' : 'y');
+      fork.emplace(p->block.hash, f);
+      return fork[p->block.hash];
+    };
+    c->set_send_observer([&](const Envelope& e) {
+      const char f = fork_of(e);
+      if (f == 0) return;
+      auto p = as_proposal(e);
+      std::set<NodeId>& got = reached[p->block.hash];
+      got.insert(e.to);
+      std::vector<NodeId> targets(byzantine.begin(), byzantine.end());
+      for (NodeId n : f == 'x' ? group_x : group_y) targets.push_back(n);
+      for (NodeId t : targets) {
+        if (t != e.from && got.insert(t).second) c->inject(e.from, t, e.msg);
+      }
+    });
+    c->set_drop_filter([&](const Envelope& e) {
+      if ((in(group_x, e.from) && in(group_y, e.to)) ||
+          (in(group_y, e.from) && in(group_x, e.to))) {
+        return true;
+      }
+      auto p = as_proposal(e);
+      if (!p) return false;
+      auto it = fork.find(p->block.hash);
+      if (it == fork.end()) return false;
+      return (it->second == 'x' && in(group_y, e.to)) || (it->second == 'y' && in(group_x, e.to));
+    });
+    c->start();
+    c->submit(1, c->make_tx(0, 0));  // view 1's (Byzantine) leader has something to order
+    c->run_for(200 * kNsPerMs);
+    std::vector<NodeId> honest = group_x;
+    honest.insert(honest.end(), group_y.begin(), group_y.end());
+    const std::string d = c->divergence(honest);
+    if (!d.empty()) ++diverged;
+    EXPECT_GE(c->chain(0).height(), 1u);
+    EXPECT_GE(c->chain(7).height(), 1u);
+  }
+  EXPECT_GT(diverged, 0);
+}
 
 }  // namespace
 }  // namespace hlsim::testing
