@@ -96,6 +96,97 @@ TEST(HotStuffByzantine, InvalidSignatures) { run_behavior(Behavior::kInvalidSign
 TEST(HotStuffByzantine, DelayedProposals) { run_behavior(Behavior::kDelayProposals, 400); }
 TEST(HotStuffByzantine, EquivocatingMinority) { run_behavior(Behavior::kEquivocate, 500); }
 
+// A Byzantine validator of each behaviour while an honest validator crashes and comes back with
+// its storage lost (it catches up by fetching blocks under a QC and votes again).
+TEST(HotStuffByzantine, RestartWithStorageLostBesideAByzantineValidator) {
+  const Behavior behaviors[] = {Behavior::kSilent, Behavior::kWithholdVotes,
+                                Behavior::kInvalidSignatures, Behavior::kDelayProposals,
+                                Behavior::kEquivocate};
+  for (std::uint64_t seed = 600; seed < 610; ++seed) {
+    const Behavior behavior = behaviors[seed % 5];
+    SCOPED_TRACE(std::string(to_string(behavior)) + " seed " + std::to_string(seed));
+    HotStuffClusterOptions o;
+    o.nodes = 4;
+    o.seed = seed;
+    o.jitter_ns = kNsPerMs;
+    const auto byz = static_cast<NodeId>(seed % 4);
+    const auto crashing = static_cast<NodeId>((byz + 1 + seed % 3) % 4);  // never byz
+    o.byzantine[byz] = behavior;
+    auto c = make_hotstuff_cluster(o);
+    std::vector<NodeId> honest;
+    std::vector<NodeId> gateways;
+    for (NodeId n = 0; n < 4; ++n) {
+      if (n == byz) continue;
+      honest.push_back(n);
+      if (n != crashing) gateways.push_back(n);
+    }
+    c->start();
+    std::set<Hash256> ids;
+    std::uint64_t nonce = 0;
+    auto submit_some = [&] {
+      for (int k = 0; k < 3; ++k) {
+        const NodeId to = gateways[nonce % gateways.size()];
+        const TxRef tx = c->make_tx(static_cast<ClientId>(to), nonce++);
+        ids.insert(tx->id);
+        c->submit(to, tx);
+      }
+    };
+    for (TimeNs t = 0; t < 2000 * kNsPerMs; t += 200 * kNsPerMs) {
+      c->run_until(t);
+      if (t == 400 * kNsPerMs) c->crash(crashing);
+      if (t == 1000 * kNsPerMs) c->restart(crashing, /*storage_lost=*/true);
+      submit_some();
+    }
+    const bool live =
+        c->run_until([&] { return all_committed(*c, honest, ids); }, c->now() + 60 * kNsPerSec);
+    EXPECT_TRUE(live) << "restarted node " << crashing << " holds " << c->chain(crashing).height()
+                      << " blocks, node " << gateways[0] << " " << c->chain(gateways[0]).height();
+    expect_safe(*c, honest);
+  }
+}
+
+TEST(HotStuffByzantine, EquivocatingLeaderSendsTwoBlocksToTheTwoHalvesAndVotesForBoth) {
+  HotStuffClusterOptions o;
+  o.byzantine[1] = Behavior::kEquivocate;  // the leader of view 1
+  auto c = make_hotstuff_cluster(o);
+  c->start();
+  const TxRef tx = c->make_tx(0, 0);
+  c->submit(1, tx);
+  std::map<NodeId, Block> sent;
+  for (const Envelope& e : c->in_flight()) {
+    if (auto p = as_proposal(e)) sent.emplace(e.to, p->block);
+  }
+  ASSERT_EQ(sent.size(), 3u);
+  // Validator 0 (in [0, n/2)) gets the block with the transaction, 2 and 3 an empty one: same
+  // view, height and parent, different blocks.
+  EXPECT_EQ(sent.at(0).txs.size(), 1u);
+  EXPECT_TRUE(sent.at(2).txs.empty());
+  EXPECT_EQ(sent.at(2).hash, sent.at(3).hash);
+  EXPECT_NE(sent.at(0).hash, sent.at(2).hash);
+  EXPECT_EQ(sent.at(0).header.epoch, sent.at(2).header.epoch);
+  EXPECT_EQ(sent.at(0).header.height, sent.at(2).header.height);
+  EXPECT_EQ(sent.at(0).header.prev_hash, sent.at(2).header.prev_hash);
+  // It votes for both, to the next leader.
+  std::set<Hash256> voted;
+  for (const Envelope& e : c->in_flight()) {
+    if (auto v = as_vote(e)) {
+      EXPECT_EQ(e.to, 2u);
+      voted.insert(v->block_hash);
+    }
+  }
+  EXPECT_EQ(voted, (std::set<Hash256>{sent.at(0).hash, sent.at(2).hash}));
+  // The empty block gets n - f votes (1, 2, 3), the other only 2 (0, 1): the honest validators
+  // follow the certified one and the transaction, pending everywhere, still commits.
+  const bool done = c->run_until(
+      [&] {
+        return all_committed(*c, {0, 2, 3}, {tx->id});
+      },
+      c->now() + 10 * kNsPerSec);
+  EXPECT_TRUE(done);
+  expect_safe(*c, {0, 2, 3});
+  EXPECT_NE(c->chain(2).at(1)->hash, sent.at(0).hash);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Canary: more than f equivocators break safety, and the checks see it.
 //
