@@ -207,9 +207,9 @@ void HotStuff::on_proposal(Context& ctx, NodeId from, const BlockRef& block,
   if (!txs_valid(*block, ctx.ledger())) return;
   // Its transactions are pending here until they commit (on this fork or, re-proposed, another).
   for (const TxRef& tx : block->txs) mempool_.add(tx, false, ctx.now());
-  const bool vote =
-      equivocate_ || (h.epoch == pacemaker_.view() && core_.safe_to_vote(h.epoch, justify));
-  if (vote) cast_vote(ctx, *block);
+  // The voting rule alone decides (safeNode, one vote per view): a validator whose timers ran it
+  // ahead of the others (it was cut off) still votes for their proposals, so they keep a quorum.
+  if (equivocate_ || core_.safe_to_vote(h.epoch, justify)) cast_vote(ctx, *block);
 }
 
 bool HotStuff::txs_valid(const Block& block, const Chain& ledger) const {

@@ -69,7 +69,7 @@ std::optional<QuorumCert> QuorumCert::decode_from(Reader& r) {
   for (std::uint32_t i = 0; i < count; ++i) {
     std::optional<SignedVote> v = SignedVote::decode_from(r);
     if (!v) return std::nullopt;
-    qc.votes.push_back(std::move(*v));
+    qc.votes.push_back(*v);
   }
   return qc;
 }
@@ -151,7 +151,7 @@ std::optional<NewView> decode_new_view(ByteView body) {
   m.high_qc = std::move(*qc);
   std::optional<SignedVote> timeout = SignedVote::decode_from(r);
   if (!timeout) return std::nullopt;
-  m.timeout = std::move(*timeout);
+  m.timeout = *timeout;
   std::uint8_t has_vote = 0;
   if (!r.u8(has_vote) || has_vote > 1) return std::nullopt;
   if (has_vote == 1) {

@@ -132,6 +132,15 @@ inline bool all_committed(const Cluster& c, const std::vector<NodeId>& nodes,
   return true;
 }
 
+// Messages of every HotStuff type sent so far.
+inline std::uint64_t total_sent(const Cluster& c) {
+  std::uint64_t total = 0;
+  for (std::size_t t = 0; t < hotstuff_message_type_names().size(); ++t) {
+    total += c.sent(static_cast<std::uint16_t>(t));
+  }
+  return total;
+}
+
 inline std::vector<NodeId> all_nodes(const Cluster& c) {
   std::vector<NodeId> out;
   for (NodeId n = 0; n < c.size(); ++n) out.push_back(n);
