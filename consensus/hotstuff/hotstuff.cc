@@ -272,11 +272,11 @@ void HotStuff::accept_or_defer(Context& ctx, const QuorumCert& qc, NodeId hint) 
 bool HotStuff::qc_known(const QuorumCert& qc) const {
   if (qc.is_genesis()) return true;
   auto it = verified_qcs_.find(qc.block_hash);
-  return it != verified_qcs_.end() && it->second == qc.height;
+  return it != verified_qcs_.end() && it->second == std::pair{qc.height, qc.view};
 }
 
 void HotStuff::remember_qc(const QuorumCert& qc) {
-  if (!qc.is_genesis()) verified_qcs_[qc.block_hash] = qc.height;
+  if (!qc.is_genesis()) verified_qcs_[qc.block_hash] = {qc.height, qc.view};
 }
 
 bool HotStuff::check_qc(Context& ctx, const QuorumCert& qc) {
@@ -332,7 +332,7 @@ void HotStuff::commit(Context& ctx, const std::vector<BlockRef>& blocks, std::ui
   const Chain& ledger = ctx.ledger();
   core_.prune(ledger);
   for (auto it = verified_qcs_.begin(); it != verified_qcs_.end();) {
-    it = it->second + 2 < ledger.height() ? verified_qcs_.erase(it) : std::next(it);
+    it = it->second.first + 2 < ledger.height() ? verified_qcs_.erase(it) : std::next(it);
   }
   for (auto it = wanted_.begin(); it != wanted_.end();) {
     it = it->second.height <= ledger.height() ? wanted_.erase(it) : std::next(it);
@@ -506,6 +506,9 @@ void HotStuff::handle_new_view(Context& ctx, NodeId from, const NewView& m) {
     pacemaker_.note_failure();
     enter_view(ctx, m.view, false);
     pacemaker_.add_new_view(m.view, self_, core_.high_qc());
+    if (last_vote_ && last_vote_->epoch > core_.high_qc().view) {
+      count_vote(ctx, *last_vote_, true, self_);
+    }
   }
 }
 

@@ -22,6 +22,17 @@
 // (the QC this leader just formed). Otherwise it idles without a block and without a timer (see
 // the pacemaker's idle rule); the first transaction to arrive starts it again.
 //
+// View change (§4.4): a validator with pending work whose view times out sends the next leader a
+// NEW-VIEW with its highQC, signed, and its last vote, and moves on (hotstuff_pacemaker.h). The
+// next leader proposes once n - f validators (itself included) sent one, on the highest QC among
+// them; the votes they carry for the block the failed leader was to certify are counted too, so
+// that leader's QC is recovered when n - f of them voted for that block. (Without that, the QC of
+// the view before a crashed leader's is lost with it, and since every commit needs three
+// certified consecutive views plus the leader that certifies the third, a single crashed
+// validator in n = 4 would stop every commit: it is among any four consecutive leaders.) A
+// validator votes by the voting rule alone, even for a view its timers already left behind, so one
+// that was cut off and ran ahead still helps the others form quorums.
+//
 // Missing blocks and catch-up: a QC whose block (or an ancestor of it above the committed chain)
 // is unknown waits while the node fetches the blocks from a peer (the proposer, the voter, the
 // new-view's sender first, then the others in turn), newest first: each arriving block is
@@ -55,6 +66,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "consensus/hotstuff/hotstuff_core.h"
@@ -189,11 +201,12 @@ class HotStuff final : public Protocol {
   std::optional<SignedVote> last_vote_;  // the highest-view vote cast, for new-views
   // Equivocator only: a second QC of highQC's view, for another block (a fork to extend too).
   std::optional<hotstuff::QuorumCert> alt_qc_;
-  std::set<Hash256> extended_;              // equivocator: blocks it extended in proposed_view_
-  std::uint64_t proposed_view_ = 0;         // the last view this node proposed in
-  std::uint64_t noted_view_ = 0;            // the last view reported through note_leader
-  std::uint64_t tx_commit_qc_view_ = 0;     // view of the QC that last committed transactions
-  std::map<Hash256, Height> verified_qcs_;  // blocks whose QC this node verified, by hash
+  std::set<Hash256> extended_;           // equivocator: blocks it extended in proposed_view_
+  std::uint64_t proposed_view_ = 0;      // the last view this node proposed in
+  std::uint64_t noted_view_ = 0;         // the last view reported through note_leader
+  std::uint64_t tx_commit_qc_view_ = 0;  // view of the QC that last committed transactions
+  // Blocks whose QC this node verified: hash -> (height, view).
+  std::map<Hash256, std::pair<Height, std::uint64_t>> verified_qcs_;
   std::vector<Deferred> deferred_;
   bool blocks_added_ = false;
   std::map<Hash256, Wanted> wanted_;

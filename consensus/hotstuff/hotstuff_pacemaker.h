@@ -2,12 +2,14 @@
 // rotation, the current view, view timeouts with exponential back-off, and the new-view messages
 // a leader collects before proposing after failed views.
 //
-//   * The leader of view v is v mod n. Views start at 1 (0 is genesis').
+//   * The leader of view v is v mod n. Views start at 1 (view 0 is the genesis block's).
 //   * A view ends early when the node votes in it or learns a QC for it (the next view begins);
 //     a view that sees no progress ends when its timer fires: the node sends NEW-VIEW with its
-//     highQC to the next leader and moves on. Each consecutive failed view doubles the timeout
-//     (base view_timeout_ms, factor 2, capped at view_timeout_max_ms); learning a QC for the
-//     previous view (or a later one) resets it to the base.
+//     highQC (and its last vote) to the next leader and moves on. A node also jumps forward to the
+//     view of a valid proposal, and a leader to a view for which f + 1 validators sent it NEW-VIEW
+//     (at least one correct validator gave up on the views before it). Each consecutive failed view
+//     doubles the timeout (base view_timeout_ms, factor 2, capped at view_timeout_max_ms); learning
+//     a QC for the previous view (or a later one) resets it to the base.
 //   * Idle: the view timer runs only while the node has work (a pending transaction). A system
 //     with nothing to order has no timer at all, so it never churns through views; the first
 //     transaction (gossiped to every validator) re-arms every node's timer for its current view.
