@@ -119,7 +119,10 @@ INSTANTIATE_TEST_SUITE_P(Registered, ProtocolsTest, ::testing::ValuesIn(cases())
 // view / round sends different blocks to the two halves and both Byzantine validators vote for
 // everything they see, so honest validators can be driven to commit different blocks. The checker
 // must then stop the run and name the seed, height and nodes; if no seed of a handful breaks
-// safety, the canary itself is broken.
+// safety, the canary itself is broken. HotStuff is not here: with n = 4 and validators 0 and 1
+// faulty, the two honest validators lead in every window of four views and no QC forms without
+// them, so equivocation alone cannot split them; its canary (tests/consensus/hotstuff) needs the
+// harness's colluding network, which the simulator's network does not offer.
 class CanaryTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CanaryTest, MoreThanFEquivocatorsMakeTheSafetyCheckerFailTheRun) {
@@ -140,7 +143,7 @@ TEST_P(CanaryTest, MoreThanFEquivocatorsMakeTheSafetyCheckerFailTheRun) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Bft, CanaryTest,
-                         ::testing::ValuesIn(std::vector<Case>{cases()[1], cases()[2], cases()[3]}),
+                         ::testing::ValuesIn(std::vector<Case>{cases()[1], cases()[3]}),
                          [](const auto& p) { return std::string(p.param.protocol); });
 
 TEST(ProtocolsRegistryTest, EveryRegisteredProtocolIsCoveredHere) {
