@@ -129,7 +129,12 @@ void Pbft::note_leader(Context& ctx) {
 void Pbft::on_transaction(Context& ctx, const TxRef& tx) {
   if (!tx || committed_ids_.contains(tx->id) || pending_seq_.contains(tx->id)) return;
   add_pending(ctx, tx);
-  if (in_view_change_) return;  // forwarded to the next primary when its view is installed
+  if (in_view_change_) {
+    // No primary to send it to: every replica gets it (the primary of the view in progress, if
+    // any, orders it; the others watch it), and the next primary gets it again on its NEW-VIEW.
+    ctx.broadcast(encode_message(Forward{{tx}}));
+    return;
+  }
   if (is_primary()) {
     enqueue(ctx, tx);
   } else {
@@ -227,8 +232,21 @@ void Pbft::handle_pre_prepare(Context& ctx, NodeId from, const PrePrepare& m) {
   const SignedVote& pp = m.vote;
   const std::uint64_t view = pp.epoch;
   if (pp.kind != vote_kind(PbftVoteKind::kPrePrepare) || pp.voter != from ||
-      quorum_.primary(view) != from || view < view_ || pp.height <= low_ ||
+      quorum_.primary(view) != from || pp.height <= low_ ||
       pp.height > low_ + params_.log_window) {
+    return;
+  }
+  if (view < view_) {
+    // A view this replica has left: it votes no more there, but keeps the block, so that a
+    // commit certificate of that view (which it still collects) lets it execute without a fetch.
+    if (pp.height <= ctx.ledger().height() || blocks_.contains(pp.block_hash)) return;
+    std::optional<BlockRef> block = ctx.crypto().decode_block(m.block);
+    if (!block || !*block || (*block)->hash != pp.block_hash ||
+        (*block)->header.height != pp.height || !verify_one(ctx, pp)) {
+      return;
+    }
+    blocks_.emplace(pp.block_hash, *block);
+    execute_ready(ctx);
     return;
   }
   if (buffer_.contains({view, pp.height, pp.block_hash})) return;
@@ -373,10 +391,13 @@ void Pbft::equivocate_votes(Context& ctx, Height seq, std::uint64_t view, const 
 void Pbft::handle_vote(Context& ctx, NodeId from, PbftMessageType type, const SignedVote& vote) {
   const bool prepare = type == PbftMessageType::kPrepare;
   const PbftVoteKind kind = prepare ? PbftVoteKind::kPrepare : PbftVoteKind::kCommit;
-  if (vote.kind != vote_kind(kind) || vote.voter != from || vote.epoch < view_ ||
-      vote.height <= low_ || vote.height > low_ + params_.log_window) {
+  if (vote.kind != vote_kind(kind) || vote.voter != from || vote.height <= low_ ||
+      vote.height > low_ + params_.log_window) {
     return;
   }
+  // Prepares of views this replica has left are of no use; commits still are: 2f+1 of them prove
+  // the block final whatever the view (a replica that moved on alone keeps executing).
+  if (vote.epoch < view_ && (prepare || vote.height <= ctx.ledger().height())) return;
   // §4.2: the primary does not prepare; a prepare from it would be counted as a backup's.
   if (prepare && from == quorum_.primary(vote.epoch)) return;
   const VoteKey key{vote.height, vote.epoch, vote.block_hash};
@@ -385,6 +406,10 @@ void Pbft::handle_vote(Context& ctx, NodeId from, PbftMessageType type, const Si
   if (!verify_one(ctx, vote)) return;
   store[key][from] = vote;
   note_peer_view(ctx, from, vote.epoch);
+  if (vote.epoch < view_) {
+    note_commit_quorum(ctx, key);
+    return;
+  }
   if (vote.epoch != view_ || in_view_change_) return;  // kept for when that view is installed
   if (prepare) {
     if (equivocate_) equivocate_votes(ctx, vote.height, vote.epoch, vote.block_hash);
