@@ -83,8 +83,7 @@ void Pbft::on_restart(Context& ctx, bool storage_lost) {
   rebuild_committed_ids(ctx);
   recovering_ = ctx.ledger().height() < max_voted_seq_;
   // Catch up with whatever happened meanwhile: blocks and, if there is one, a newer view.
-  want_view_ = in_view_change_ ? view_ : view_ + 1;
-  send_fetch(ctx);
+  send_fetch(ctx, in_view_change_ ? view_ : view_ + 1);
   if (in_view_change_) {
     arm_view_change_wait(ctx);
   } else {
@@ -102,6 +101,7 @@ void Pbft::reset_volatile() {
   buffer_.clear();
   view_changes_.clear();
   peer_view_.clear();
+  peer_seq_.clear();
   want_view_ = 0;
   fetch_target_ = 0;
   vc_attempts_ = 0;
@@ -213,7 +213,7 @@ void Pbft::on_timer(Context& ctx, TimerId id, std::uint64_t tag) {
       if (fetch_timer_ != id) return;
       fetch_timer_.reset();
       if (want_view_ > 0 && want_view_ <= view_ && !in_view_change_) want_view_ = 0;
-      if (behind(ctx)) send_fetch(ctx);
+      if (behind(ctx)) send_fetch(ctx, 0);
       return;
     default:
       return;
@@ -232,8 +232,11 @@ void Pbft::handle_pre_prepare(Context& ctx, NodeId from, const PrePrepare& m) {
   const SignedVote& pp = m.vote;
   const std::uint64_t view = pp.epoch;
   if (pp.kind != vote_kind(PbftVoteKind::kPrePrepare) || pp.voter != from ||
-      quorum_.primary(view) != from || pp.height <= low_ ||
-      pp.height > low_ + params_.log_window) {
+      quorum_.primary(view) != from || pp.height <= low_) {
+    return;
+  }
+  if (pp.height > low_ + params_.log_window) {
+    note_beyond_window(ctx, from, pp);
     return;
   }
   if (view < view_) {
@@ -391,8 +394,9 @@ void Pbft::equivocate_votes(Context& ctx, Height seq, std::uint64_t view, const 
 void Pbft::handle_vote(Context& ctx, NodeId from, PbftMessageType type, const SignedVote& vote) {
   const bool prepare = type == PbftMessageType::kPrepare;
   const PbftVoteKind kind = prepare ? PbftVoteKind::kPrepare : PbftVoteKind::kCommit;
-  if (vote.kind != vote_kind(kind) || vote.voter != from || vote.height <= low_ ||
-      vote.height > low_ + params_.log_window) {
+  if (vote.kind != vote_kind(kind) || vote.voter != from || vote.height <= low_) return;
+  if (vote.height > low_ + params_.log_window) {
+    note_beyond_window(ctx, from, vote);
     return;
   }
   // Prepares of views this replica has left are of no use; commits still are: 2f+1 of them prove
@@ -417,6 +421,22 @@ void Pbft::handle_vote(Context& ctx, NodeId from, PbftMessageType type, const Si
   } else {
     note_commit_quorum(ctx, key);
   }
+}
+
+void Pbft::note_beyond_window(Context& ctx, NodeId from, const SignedVote& vote) {
+  // Messages above the high watermark are not logged, but they show how far the others are: when
+  // f+1 replicas (one of them correct) work above this replica's window, it has fallen behind and
+  // fetches the final blocks it lacks.
+  auto it = peer_seq_.find(from);
+  if (it != peer_seq_.end() && it->second >= vote.height) return;
+  if (!verify_one(ctx, vote)) return;
+  peer_seq_[from] = vote.height;
+  std::vector<Height> seqs;
+  for (const auto& [peer, seq] : peer_seq_) seqs.push_back(seq);
+  if (seqs.size() < quorum_.f + 1) return;
+  std::sort(seqs.begin(), seqs.end(), std::greater<>());
+  const Height ahead = seqs[quorum_.f];
+  if (ahead > low_ + params_.log_window) raise_fetch_target(ctx, ahead - 1);
 }
 
 void Pbft::check_prepared(Context& ctx, Height seq) {
@@ -1034,8 +1054,9 @@ void Pbft::maybe_fetch(Context& ctx) {
   fetch_timer_ = ctx.set_timer(params_.fetch_retry_ns, kFetchTimer);
 }
 
-void Pbft::send_fetch(Context& ctx) {
-  ctx.broadcast(encode_message(Fetch{ctx.ledger().next_height(), want_view_}));
+void Pbft::send_fetch(Context& ctx, std::uint64_t want_view) {
+  ctx.broadcast(
+      encode_message(Fetch{ctx.ledger().next_height(), std::max(want_view, want_view_)}));
   cancel_timer(ctx, fetch_timer_);
   fetch_timer_ = ctx.set_timer(params_.fetch_retry_ns, kFetchTimer);
 }
@@ -1099,7 +1120,7 @@ void Pbft::handle_fetch_reply(Context& ctx, NodeId from, const FetchReply& m) {
   execute_ready(ctx);
   if (m.replier_head > chain.height()) {
     fetch_target_ = std::max(fetch_target_, m.replier_head);
-    send_fetch(ctx);
+    send_fetch(ctx, 0);
   }
 }
 

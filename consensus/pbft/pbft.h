@@ -153,6 +153,7 @@ class Pbft final : public Protocol {
   bool try_accept(Context& ctx, const SignedVote& pp, const BlockRef& block, bool& drop);
   std::optional<Hash256> base_hash(const Context& ctx, Height seq) const;
   bool txs_fresh(const Context& ctx, const Block& block) const;
+  void note_beyond_window(Context& ctx, NodeId from, const SignedVote& vote);
   void check_prepared(Context& ctx, Height seq);
   void note_commit_quorum(Context& ctx, const VoteKey& key);
   void send_vote(Context& ctx, pbft::PbftVoteKind kind, Height seq, std::uint64_t view,
@@ -186,7 +187,9 @@ class Pbft final : public Protocol {
   // State transfer.
   bool behind(const Context& ctx) const;
   void maybe_fetch(Context& ctx);
-  void send_fetch(Context& ctx);
+  // Asks every replica for blocks from the chain's next height (and for its NEW-VIEW when its
+  // view is at least max(want_view, want_view_) > 0).
+  void send_fetch(Context& ctx, std::uint64_t want_view);
   void raise_fetch_target(Context& ctx, Height height);
 
   // Timers.
@@ -236,6 +239,7 @@ class Pbft final : public Protocol {
   std::map<std::tuple<std::uint64_t, Height, Hash256>, Buffered> buffer_;  // (view, seq, hash)
   std::map<std::uint64_t, std::map<NodeId, pbft::CheckedViewChange>> view_changes_;  // by new view
   std::map<NodeId, std::uint64_t> peer_view_;  // highest installed view seen per peer
+  std::map<NodeId, Height> peer_seq_;          // highest seq seen above the window, per peer
   std::uint64_t want_view_ = 0;                // > 0: fetch a NEW-VIEW of at least this view
   Height fetch_target_ = 0;                    // blocks up to here are known final
   std::uint32_t vc_attempts_ = 0;
