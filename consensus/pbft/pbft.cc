@@ -27,8 +27,8 @@ using pbft::NewViewPlan;
 using pbft::PbftMessageType;
 using pbft::PbftQuorum;
 using pbft::PbftVoteKind;
-using pbft::PrePrepare;
 using pbft::PreparedCert;
+using pbft::PrePrepare;
 using pbft::ViewChange;
 using pbft::vote_kind;
 
@@ -257,8 +257,8 @@ void Pbft::handle_pre_prepare(Context& ctx, NodeId from, const PrePrepare& m) {
     if (!equivocate_) return;  // one pre-prepare per (view, seq)
   }
   std::optional<BlockRef> block = ctx.crypto().decode_block(m.block);
-  if (!block || !*block || (*block)->hash != pp.block_hash || (*block)->header.height != pp.height ||
-      (*block)->header.epoch > view) {
+  if (!block || !*block || (*block)->hash != pp.block_hash ||
+      (*block)->header.height != pp.height || (*block)->header.epoch > view) {
     return;
   }
   if (!verify_one(ctx, pp)) return;
@@ -305,7 +305,8 @@ void Pbft::try_accept_buffered(Context& ctx) {
 std::optional<Hash256> Pbft::base_hash(const Context& ctx, Height seq) const {
   const Chain& chain = ctx.ledger();
   if (seq <= chain.height()) return seq == 0 ? Hash256{} : chain.at(seq)->hash;
-  if (auto it = accepted_.find(seq); it != accepted_.end()) return it->second.pre_prepare.block_hash;
+  if (auto it = accepted_.find(seq); it != accepted_.end())
+    return it->second.pre_prepare.block_hash;
   if (seq == low_) return low_hash_;
   if (auto it = proofs_.find(seq); it != proofs_.end()) return it->second.front().block_hash;
   return std::nullopt;
@@ -918,8 +919,7 @@ void Pbft::arm_view_change_wait(Context& ctx) {
 void Pbft::try_send_new_view(Context& ctx) {
   if (!in_view_change_ || !is_primary() || !may_sign()) return;
   auto it = view_changes_.find(view_);
-  if (it == view_changes_.end() || it->second.size() < quorum_.q ||
-      !it->second.contains(self_)) {
+  if (it == view_changes_.end() || it->second.size() < quorum_.q || !it->second.contains(self_)) {
     return;
   }
   std::vector<const CheckedViewChange*> vcs;
@@ -1055,8 +1055,7 @@ void Pbft::maybe_fetch(Context& ctx) {
 }
 
 void Pbft::send_fetch(Context& ctx, std::uint64_t want_view) {
-  ctx.broadcast(
-      encode_message(Fetch{ctx.ledger().next_height(), std::max(want_view, want_view_)}));
+  ctx.broadcast(encode_message(Fetch{ctx.ledger().next_height(), std::max(want_view, want_view_)}));
   cancel_timer(ctx, fetch_timer_);
   fetch_timer_ = ctx.set_timer(params_.fetch_retry_ns, kFetchTimer);
 }

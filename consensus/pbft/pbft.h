@@ -217,9 +217,9 @@ class Pbft final : public Protocol {
   // Durable state: the message log (lost with memory storage).
   Height low_ = 0;  // low watermark: the stable checkpoint or a NEW-VIEW floor, proven final
   Hash256 low_hash_;
-  std::map<Height, Accepted> accepted_;     // the current view's accepted pre-prepares
-  std::map<Height, pbft::PreparedCert> certs_;    // highest-view prepared certificate per seq
-  std::map<Hash256, BlockRef> blocks_;      // accepted blocks above the low watermark
+  std::map<Height, Accepted> accepted_;         // the current view's accepted pre-prepares
+  std::map<Height, pbft::PreparedCert> certs_;  // highest-view prepared certificate per seq
+  std::map<Hash256, BlockRef> blocks_;          // accepted blocks above the low watermark
   std::map<VoteKey, VoteSet> prepares_;
   std::map<VoteKey, VoteSet> commits_;
   std::map<std::pair<Height, Hash256>, VoteSet> checkpoints_;

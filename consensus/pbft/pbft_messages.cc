@@ -28,7 +28,7 @@ bool read_votes(Reader& r, std::vector<SignedVote>& out) {
   for (std::uint32_t i = 0; i < count; ++i) {
     std::optional<SignedVote> v = SignedVote::decode_from(r);
     if (!v) return false;
-    out.push_back(std::move(*v));
+    out.push_back(*v);
   }
   return true;
 }
@@ -76,7 +76,7 @@ bool read_content(ByteView content, ViewChange& m) {
   for (PreparedCert& c : m.certs) {
     std::vector<SignedVote> all;
     if (!read_votes(r, all) || all.empty()) return false;
-    c.pre_prepare = std::move(all.front());
+    c.pre_prepare = all.front();
     c.prepares.assign(std::make_move_iterator(all.begin() + 1), std::make_move_iterator(all.end()));
   }
   return read_blobs(r, m.blocks) && r.done();
@@ -85,9 +85,9 @@ bool read_content(ByteView content, ViewChange& m) {
 }  // namespace
 
 const std::vector<std::string>& pbft_message_type_names() {
-  static const std::vector<std::string> names = {
-      "pre-prepare", "prepare", "commit", "checkpoint", "view-change",
-      "new-view",    "forward", "fetch",  "fetch-reply"};
+  static const std::vector<std::string> names = {"pre-prepare", "prepare",     "commit",
+                                                 "checkpoint",  "view-change", "new-view",
+                                                 "forward",     "fetch",       "fetch-reply"};
   return names;
 }
 
@@ -156,7 +156,7 @@ std::optional<PrePrepare> decode_pre_prepare(ByteView body) {
   Reader r(body);
   std::optional<SignedVote> vote = SignedVote::decode_from(r);
   if (!vote) return std::nullopt;
-  PrePrepare m{std::move(*vote), {}};
+  PrePrepare m{*vote, {}};
   if (!r.bytes(m.block) || !r.done()) return std::nullopt;
   return m;
 }
@@ -172,7 +172,7 @@ std::optional<ViewChange> decode_view_change(ByteView body) {
   if (!read_content(content, m)) return std::nullopt;
   std::optional<SignedVote> auth = SignedVote::decode_from(r);
   if (!auth || !r.done()) return std::nullopt;
-  m.auth = std::move(*auth);
+  m.auth = *auth;
   return m;
 }
 

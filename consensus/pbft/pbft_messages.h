@@ -106,7 +106,7 @@ struct ViewChange {
 
 struct NewView {
   std::uint64_t view = 0;
-  std::vector<Bytes> view_changes;  // view-change message bodies, as the senders signed them
+  std::vector<Bytes> view_changes;       // view-change message bodies, as the senders signed them
   std::vector<SignedVote> pre_prepares;  // O: the re-proposals, in increasing sequence order
 };
 
@@ -122,7 +122,7 @@ struct Fetch {
 
 struct FetchReply {
   Height replier_head = 0;
-  std::vector<Bytes> blocks;  // consecutive heights from the fetch's from_height
+  std::vector<Bytes> blocks;      // consecutive heights from the fetch's from_height
   std::vector<SignedVote> proof;  // 2f+1 commit or checkpoint votes for the last block
   std::optional<Bytes> new_view;  // a new-view body
 };

@@ -39,7 +39,8 @@ bool proof_shape_ok(const PbftQuorum& quorum, const std::vector<SignedVote>& pro
 bool cert_shape_ok(const PbftQuorum& quorum, const PreparedCert& cert, std::uint64_t below_view) {
   const SignedVote& pp = cert.pre_prepare;
   if (pp.kind != vote_kind(PbftVoteKind::kPrePrepare) || pp.epoch >= below_view ||
-      pp.voter != quorum.primary(pp.epoch) || pp.height == 0 || cert.prepares.size() + 1 < quorum.q) {
+      pp.voter != quorum.primary(pp.epoch) || pp.height == 0 ||
+      cert.prepares.size() + 1 < quorum.q) {
     return false;
   }
   std::set<NodeId> voters;

@@ -25,8 +25,8 @@ TEST(PbftCanary, FPlusOneEquivocatorsMakeHonestReplicasDiverge) {
   PbftParams params = small_params();
   int diverged = 0;
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    auto c = make_byzantine_cluster(4, seed, {0, 2}, Behavior::kEquivocate, params, kNsPerMs,
-                                    kNsPerMs);
+    auto c =
+        make_byzantine_cluster(4, seed, {0, 2}, Behavior::kEquivocate, params, kNsPerMs, kNsPerMs);
     c->start();
     for (std::uint64_t i = 0; i < 8; ++i) c->submit(0, c->make_tx(1, i));
     c->run_for(2 * kNsPerSec);

@@ -30,7 +30,9 @@ RunRecord run_once(std::uint64_t seed, Behavior behavior) {
   c->run_for(3 * kNsPerSec);
   RunRecord r;
   r.commits = c->commits();
-  for (std::uint16_t t = 0; t < pbft_message_type_names().size(); ++t) r.sent.push_back(c->sent(t));
+  for (std::size_t t = 0; t < pbft_message_type_names().size(); ++t) {
+    r.sent.push_back(c->sent(static_cast<std::uint16_t>(t)));
+  }
   return r;
 }
 

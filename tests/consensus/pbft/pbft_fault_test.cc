@@ -57,7 +57,8 @@ TEST(PbftFault, PrimaryCrashMidRunViewChangesAndLosesNothing) {
     if (i < 40 && i % 4 == 0) continue;  // submitted to the crashed primary
     must.push_back(ids[i]);
   }
-  ASSERT_TRUE(c->run_until([&] { return all_committed(*c, live, must); }, t_crash + 30 * kNsPerSec));
+  ASSERT_TRUE(
+      c->run_until([&] { return all_committed(*c, live, must); }, t_crash + 30 * kNsPerSec));
 
   // A new view with a new primary; the blocks committed before the crash are unchanged.
   for (NodeId i : live) {
@@ -138,9 +139,9 @@ void run_amnesia(std::uint64_t seed) {
         return true;
       },
       60 * kNsPerSec))
-      << "victim " << victim << " heights " << c->chain(0).height() << " "
-      << c->chain(1).height() << " " << c->chain(2).height() << " " << c->chain(3).height()
-      << " committed " << c->committed_tx_ids(0).size() << " of " << must.size();
+      << "victim " << victim << " heights " << c->chain(0).height() << " " << c->chain(1).height()
+      << " " << c->chain(2).height() << " " << c->chain(3).height() << " committed "
+      << c->committed_tx_ids(0).size() << " of " << must.size();
   expect_safe(*c);
   EXPECT_FALSE(pbft(*c, victim).recovering());
   EXPECT_GT(c->sent(type_of(PbftMessageType::kFetchReply)), 0u);

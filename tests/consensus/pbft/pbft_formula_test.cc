@@ -42,9 +42,9 @@ TEST_P(PbftFormula, MessagesPerBlockMatchThePhaseCountsExactly) {
   EXPECT_EQ(c->sent(type_of(PbftMessageType::kCommit)), kBlocks * nn * (nn - 1));
   EXPECT_EQ(c->sent(type_of(PbftMessageType::kCheckpoint)),
             kBlocks / params.checkpoint_interval * nn * (nn - 1));
-  for (PbftMessageType t : {PbftMessageType::kViewChange, PbftMessageType::kNewView,
-                            PbftMessageType::kForward, PbftMessageType::kFetch,
-                            PbftMessageType::kFetchReply}) {
+  for (PbftMessageType t :
+       {PbftMessageType::kViewChange, PbftMessageType::kNewView, PbftMessageType::kForward,
+        PbftMessageType::kFetch, PbftMessageType::kFetchReply}) {
     EXPECT_EQ(c->sent(type_of(t)), 0u) << pbft_message_type_names()[type_of(t)];
   }
   for (NodeId i = 0; i < n; ++i) {

@@ -49,7 +49,7 @@ TEST(PbftGolden, Section4_2_NormalCasePrePrepareThenPrepareThenCommit) {
     auto pp = as_pre_prepare(e);
     ASSERT_TRUE(pp);
     EXPECT_EQ(pp->vote.voter, 0u);
-    EXPECT_EQ(pp->vote.epoch, 0u);  // view
+    EXPECT_EQ(pp->vote.epoch, 0u);   // view
     EXPECT_EQ(pp->vote.height, 1u);  // sequence number = height
   }
 
@@ -93,7 +93,8 @@ TEST(PbftGolden, Section4_2_PipelinedBlocksChainAndAPrePrepareWaitsForItsParent)
   });
   EXPECT_EQ(pbft(*c, 3).last_accepted(), 0u);
   EXPECT_EQ(count_in_flight(*c, PbftMessageType::kPrepare), 0u);
-  c->deliver([](const Envelope& e) { return is_type(e, PbftMessageType::kPrePrepare) && e.to == 3; });
+  c->deliver(
+      [](const Envelope& e) { return is_type(e, PbftMessageType::kPrePrepare) && e.to == 3; });
   EXPECT_EQ(pbft(*c, 3).last_accepted(), 2u);  // both now, in order
   EXPECT_EQ(count_in_flight(*c, PbftMessageType::kPrepare), 6u);
   c->stabilize();
@@ -119,7 +120,8 @@ TEST(PbftGolden, Section4_4_ViewChangeAfterPrimaryCrash) {
   c->drop([](const Envelope& e) { return e.to == 0; });
   const TimeNs t0 = c->now();
   for (NodeId i = 1; i < 4; ++i) {
-    ASSERT_EQ(c->timer_due(i, Pbft::kViewChangeTimer), t0 + pbft(*c, i).params().view_change_timeout_ns);
+    ASSERT_EQ(c->timer_due(i, Pbft::kViewChangeTimer),
+              t0 + pbft(*c, i).params().view_change_timeout_ns);
   }
 
   // §4.4: each backup's timer expires: it multicasts VIEW-CHANGE(v+1 = 1, ...).

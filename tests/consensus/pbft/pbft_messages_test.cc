@@ -143,7 +143,8 @@ TEST(PbftMessages, ForwardFetchAndFetchReplyRoundTrip) {
   ASSERT_TRUE(fb);
   ASSERT_EQ(fb->txs.size(), 2u);
   EXPECT_EQ(fb->txs[1]->id, tx(2)->id);
-  expect_rejects_malformed(*f.body, [](ByteView b) { return decode_forward_message(b).has_value(); });
+  expect_rejects_malformed(*f.body,
+                           [](ByteView b) { return decode_forward_message(b).has_value(); });
 
   const Message q = encode_message(Fetch{5, 2});
   EXPECT_EQ(decode_fetch(q.view()), (Fetch{5, 2}));
@@ -189,7 +190,8 @@ class PbftParseViewChange : public ::testing::Test {
     Cluster probe(o, [&](NodeId, std::uint32_t) {
       auto p = std::make_unique<Probe>();
       p->f = [&](Context& ctx) {
-        if (ctx.self() == 0) out = parse_view_change(ctx.crypto(), PbftQuorum::of(4), sender, m.view());
+        if (ctx.self() == 0)
+          out = parse_view_change(ctx.crypto(), PbftQuorum::of(4), sender, m.view());
       };
       return p;
     });

@@ -37,10 +37,9 @@ TEST(PbftParams, InfoDeclaresEveryField) {
   const ProtocolInfo& info = pbft_protocol_info();
   EXPECT_EQ(info.name, "pbft");
   EXPECT_FALSE(info.summary.empty());
-  EXPECT_EQ(info.message_types,
-            (std::vector<std::string>{"pre-prepare", "prepare", "commit", "checkpoint",
-                                      "view-change", "new-view", "forward", "fetch",
-                                      "fetch-reply"}));
+  EXPECT_EQ(info.message_types, (std::vector<std::string>{"pre-prepare", "prepare", "commit",
+                                                          "checkpoint", "view-change", "new-view",
+                                                          "forward", "fetch", "fetch-reply"}));
   EXPECT_EQ(info.proposal_types, (std::vector<std::uint16_t>{0, 5}));  // pre-prepare, new-view
   EXPECT_EQ(info.vote_types, (std::vector<std::uint16_t>{1, 2}));      // prepare, commit
   EXPECT_EQ(info.min_nodes, 4u);

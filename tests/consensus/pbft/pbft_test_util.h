@@ -49,18 +49,18 @@ inline std::unique_ptr<Cluster> make_pbft_cluster(std::uint32_t nodes, std::uint
 // The ParamValues equivalent of `params` (for make_protocol).
 inline ParamValues param_values(const PbftParams& p) {
   auto ms = [](TimeNs ns) { return std::to_string(ns / kNsPerMs); };
-  auto values = ParamValues::parse(
-      pbft_param_specs(),
-      {{"view_change_timeout_ms", ms(p.view_change_timeout_ns)},
-       {"checkpoint_interval_blocks", std::to_string(p.checkpoint_interval)},
-       {"log_window_blocks", std::to_string(p.log_window)},
-       {"max_inflight_blocks", std::to_string(p.max_inflight_blocks)},
-       {"max_block_tx", std::to_string(p.max_block_tx)},
-       {"max_block_bytes", std::to_string(p.max_block_bytes)},
-       {"batch_timeout_ms", ms(p.batch_timeout_ns)},
-       {"max_fetch_blocks", std::to_string(p.max_fetch_blocks)},
-       {"fetch_retry_ms", ms(p.fetch_retry_ns)}},
-      "consensus");
+  auto values =
+      ParamValues::parse(pbft_param_specs(),
+                         {{"view_change_timeout_ms", ms(p.view_change_timeout_ns)},
+                          {"checkpoint_interval_blocks", std::to_string(p.checkpoint_interval)},
+                          {"log_window_blocks", std::to_string(p.log_window)},
+                          {"max_inflight_blocks", std::to_string(p.max_inflight_blocks)},
+                          {"max_block_tx", std::to_string(p.max_block_tx)},
+                          {"max_block_bytes", std::to_string(p.max_block_bytes)},
+                          {"batch_timeout_ms", ms(p.batch_timeout_ns)},
+                          {"max_fetch_blocks", std::to_string(p.max_fetch_blocks)},
+                          {"fetch_retry_ms", ms(p.fetch_retry_ns)}},
+                         "consensus");
   EXPECT_TRUE(values.ok());
   return *values;
 }
@@ -93,9 +93,7 @@ inline Pbft& pbft(Cluster& c, NodeId node) {
 
 inline std::uint16_t type_of(PbftMessageType t) { return static_cast<std::uint16_t>(t); }
 
-inline bool is_type(const Envelope& e, PbftMessageType type) {
-  return e.msg.type == type_of(type);
-}
+inline bool is_type(const Envelope& e, PbftMessageType type) { return e.msg.type == type_of(type); }
 
 inline std::function<bool(const Envelope&)> of_type(PbftMessageType type) {
   return [type](const Envelope& e) { return is_type(e, type); };
