@@ -100,6 +100,7 @@ void Pbft::reset_volatile() {
   batch_due_ = false;
   buffer_.clear();
   view_changes_.clear();
+  own_view_changes_.clear();
   peer_view_.clear();
   peer_seq_.clear();
   want_view_ = 0;
@@ -182,10 +183,21 @@ void Pbft::on_timer(Context& ctx, TimerId id, std::uint64_t tag) {
     case kViewChangeTimer: {
       if (vc_timer_ != id) return;
       vc_timer_.reset();
-      if (in_view_change_) {
+      if (in_view_change_ && vc_timer_waits_) {
         // §4.5.2: no NEW-VIEW in time; try the next view, waiting twice as long.
         vc_attempts_ = std::min(vc_attempts_ + 1, kMaxBackoffDoublings);
         start_view_change(ctx, view_ + 1);
+        return;
+      }
+      if (in_view_change_) {
+        // Fewer than 2f+1 VIEW-CHANGEs arrived (lost, or sent into a partition): send ours again,
+        // as PBFT retransmits its view-change messages.
+        auto it = view_changes_.find(view_);
+        if (it != view_changes_.end() && it->second.contains(self_)) {
+          ctx.broadcast(Message::make(static_cast<std::uint16_t>(PbftMessageType::kViewChange),
+                                      it->second.at(self_).body));
+        }
+        arm_view_change_wait(ctx);
         return;
       }
       // §4.4: a request waited too long. Like a PBFT client, hand what we wait for to every
@@ -437,7 +449,7 @@ void Pbft::note_beyond_window(Context& ctx, NodeId from, const SignedVote& vote)
   if (seqs.size() < quorum_.f + 1) return;
   std::sort(seqs.begin(), seqs.end(), std::greater<>());
   const Height ahead = seqs[quorum_.f];
-  if (ahead > low_ + params_.log_window) raise_fetch_target(ctx, ahead - 1);
+  if (ahead > low_ + params_.log_window) raise_fetch_target(ctx, ahead);
 }
 
 void Pbft::check_prepared(Context& ctx, Height seq) {
@@ -817,6 +829,7 @@ void Pbft::start_view_change(Context& ctx, std::uint64_t new_view) {
   if (may_sign()) {
     Message msg;
     CheckedViewChange own = build_view_change(ctx, new_view, msg);
+    own_view_changes_[new_view] = own.body;
     view_changes_[new_view][self_] = std::move(own);
     ctx.broadcast(msg);
   }
@@ -873,6 +886,21 @@ CheckedViewChange Pbft::build_view_change(Context& ctx, std::uint64_t new_view, 
 }
 
 void Pbft::handle_view_change(Context& ctx, NodeId from, ByteView body) {
+  if (std::optional<ViewChange> raw = decode_view_change(body);
+      raw && (raw->new_view < view_ || (raw->new_view == view_ && !in_view_change_))) {
+    // The sender is still trying to reach a view this replica has left or installed. Help it
+    // finish: the primary of that view re-sends its NEW-VIEW; a replica that had sent a
+    // VIEW-CHANGE for that view and moved on re-sends it (the same message, so no new promise),
+    // since the sender may have missed it and wait for 2f+1 forever.
+    if (raw->new_view == view_ && !in_view_change_ && is_primary() && last_new_view_) {
+      ctx.send(from, Message::make(static_cast<std::uint16_t>(PbftMessageType::kNewView),
+                                   *last_new_view_));
+    } else if (auto own = own_view_changes_.find(raw->new_view); own != own_view_changes_.end()) {
+      ctx.send(from, Message::make(static_cast<std::uint16_t>(PbftMessageType::kViewChange),
+                                   own->second));
+    }
+    return;
+  }
   std::optional<CheckedViewChange> c = parse_view_change(ctx.crypto(), quorum_, from, body);
   if (!c) return;
   const std::uint64_t v = c->vc.new_view;
@@ -907,13 +935,20 @@ void Pbft::check_join(Context& ctx) {
 }
 
 void Pbft::arm_view_change_wait(Context& ctx) {
-  if (!in_view_change_ || vc_timer_) return;
+  if (!in_view_change_ || (vc_timer_ && vc_timer_waits_)) return;
   auto it = view_changes_.find(view_);
   const std::size_t have = it == view_changes_.end() ? 0 : it->second.size();
   // §4.5.2: the timer starts once 2f+1 VIEW-CHANGEs for this view are in (a replica that does not
-  // sign yet counts itself, or it would never time out).
-  if (have + (may_sign() ? 0 : 1) < quorum_.q) return;
-  vc_timer_ = ctx.set_timer(params_.view_change_timeout_ns << vc_attempts_, kViewChangeTimer);
+  // sign yet counts itself, or it would never time out). Until then the same timer paces the
+  // retransmission of this replica's own VIEW-CHANGE.
+  if (have + (may_sign() ? 0 : 1) >= quorum_.q) {
+    cancel_timer(ctx, vc_timer_);
+    vc_timer_ = ctx.set_timer(params_.view_change_timeout_ns << vc_attempts_, kViewChangeTimer);
+    vc_timer_waits_ = true;
+  } else if (!vc_timer_) {
+    vc_timer_ = ctx.set_timer(params_.view_change_timeout_ns, kViewChangeTimer);
+    vc_timer_waits_ = false;
+  }
 }
 
 void Pbft::try_send_new_view(Context& ctx) {
@@ -1001,6 +1036,7 @@ void Pbft::install_view(Context& ctx, std::uint64_t view, const NewViewPlan& pla
   batch_due_ = false;
   cancel_timer(ctx, batch_timer_);
   view_changes_.erase(view_changes_.begin(), view_changes_.upper_bound(view_));
+  own_view_changes_.erase(own_view_changes_.begin(), own_view_changes_.upper_bound(view_));
   note_leader(ctx);
   if (plan.floor > 0) {
     proofs_.emplace(plan.floor, plan.floor_proof);
@@ -1143,6 +1179,7 @@ void Pbft::update_request_timer(Context& ctx) {
   if (auto it = accepted_.upper_bound(executed); it != accepted_.end()) subject_seq_ = it->first;
   if (!subject_pending_ && !subject_seq_) return;
   vc_timer_ = ctx.set_timer(params_.view_change_timeout_ns, kViewChangeTimer);
+  vc_timer_waits_ = false;
 }
 
 void Pbft::cancel_timer(Context& ctx, std::optional<TimerId>& timer) {

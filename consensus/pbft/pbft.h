@@ -238,10 +238,11 @@ class Pbft final : public Protocol {
   bool batch_due_ = false;
   std::map<std::tuple<std::uint64_t, Height, Hash256>, Buffered> buffer_;  // (view, seq, hash)
   std::map<std::uint64_t, std::map<NodeId, pbft::CheckedViewChange>> view_changes_;  // by new view
-  std::map<NodeId, std::uint64_t> peer_view_;  // highest installed view seen per peer
-  std::map<NodeId, Height> peer_seq_;          // highest seq seen above the window, per peer
-  std::uint64_t want_view_ = 0;                // > 0: fetch a NEW-VIEW of at least this view
-  Height fetch_target_ = 0;                    // blocks up to here are known final
+  std::map<std::uint64_t, Bytes> own_view_changes_;  // bodies this replica sent, by new view
+  std::map<NodeId, std::uint64_t> peer_view_;        // highest installed view seen per peer
+  std::map<NodeId, Height> peer_seq_;                // highest seq seen above the window, per peer
+  std::uint64_t want_view_ = 0;                      // > 0: fetch a NEW-VIEW of at least this view
+  Height fetch_target_ = 0;                          // blocks up to here are known final
   std::uint32_t vc_attempts_ = 0;
   // Re-entrancy guards: executing, accepting and proposing trigger each other.
   bool executing_ = false;
@@ -258,6 +259,9 @@ class Pbft final : public Protocol {
   std::optional<Height> subject_seq_;
 
   std::optional<TimerId> vc_timer_;
+  // In a view change: true when vc_timer_ waits for the NEW-VIEW (2f+1 VIEW-CHANGEs are in),
+  // false when it paces the retransmission of this replica's VIEW-CHANGE.
+  bool vc_timer_waits_ = false;
   std::optional<TimerId> batch_timer_;
   std::optional<TimerId> fetch_timer_;
 };

@@ -4,6 +4,7 @@
 // honest replica (liveness, §4.5.2: the view changes eventually reach an honest primary).
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,7 +34,7 @@ struct Outcome {
 // One run: `byzantine` behave as `behavior`; 20 transactions go to honest replicas over the first
 // 300 ms; the run ends when every honest replica has committed all of them (or at a deadline).
 void run_seed(std::uint32_t n, std::uint64_t seed, const std::set<NodeId>& byzantine,
-              Behavior behavior) {
+              Behavior behavior, std::optional<NodeId> amnesiac = std::nullopt) {
   SCOPED_TRACE("n=" + std::to_string(n) + " seed=" + std::to_string(seed) +
                " behavior=" + to_string(behavior));
   constexpr TimeNs kL = kNsPerMs;
@@ -45,7 +46,8 @@ void run_seed(std::uint32_t n, std::uint64_t seed, const std::set<NodeId>& byzan
   for (std::uint64_t i = 0; i < 20; ++i) {
     const TxRef tx = c->make_tx(static_cast<ClientId>(i % 5), i, 32 + rng.next_below(200));
     submitted.push_back(tx->id);
-    const NodeId to = honest[rng.next_below(honest.size())];
+    NodeId to = honest[rng.next_below(honest.size())];
+    if (amnesiac && to == *amnesiac) to = honest[0] == to ? honest[1] : honest[0];
     c->submit_at(static_cast<TimeNs>(rng.next_below(300)) * kNsPerMs, to, tx);
   }
   auto done = [&] {
@@ -54,6 +56,14 @@ void run_seed(std::uint32_t n, std::uint64_t seed, const std::set<NodeId>& byzan
     }
     return true;
   };
+  if (amnesiac) {
+    // An honest replica crashes mid-run and comes back without its storage: one more fault, so
+    // only where f allows it (n = 7, f = 2).
+    c->run_until(150 * kNsPerMs);
+    c->crash(*amnesiac);
+    c->run_until(250 * kNsPerMs);
+    c->restart(*amnesiac, /*storage_lost=*/true);
+  }
   const bool finished = c->run_until(done, 60 * kNsPerSec);
   EXPECT_TRUE(c->violations().empty()) << c->violations().front();
   EXPECT_EQ(c->divergence(honest), "");
@@ -106,6 +116,15 @@ TEST(PbftByzantine, InvalidSignatureReplicas) {
 TEST(PbftByzantine, DelayedProposals) {
   run_behavior(Behavior::kDelayProposals, 40);
   run_behavior_7(Behavior::kDelayProposals, 3);
+}
+
+TEST(PbftByzantine, ByzantineReplicaPlusAnHonestRestartWithStorageLost) {
+  for (std::uint64_t seed = 300; seed < 303; ++seed) {
+    for (Behavior b : {Behavior::kSilent, Behavior::kEquivocate}) {
+      run_seed(7, seed, {0}, b, static_cast<NodeId>(1 + seed % 6));
+      if (HasFatalFailure()) return;
+    }
+  }
 }
 
 }  // namespace
