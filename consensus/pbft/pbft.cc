@@ -527,6 +527,17 @@ void Pbft::execute_ready(Context& ctx) {
       }
     }
     if (any) {
+      if (resumed_) {
+        // Recovery just completed: vote for what this view already pre-prepared above the chain.
+        resumed_ = false;
+        for (const auto& [seq, a] : accepted_) {
+          if (seq <= chain.height() || is_primary() || in_view_change_) continue;
+          send_vote(ctx, PbftVoteKind::kPrepare, seq, view_, a.block->hash);
+        }
+        for (auto it = accepted_.upper_bound(chain.height()); it != accepted_.end(); ++it) {
+          check_prepared(ctx, it->first);
+        }
+      }
       garbage_collect(ctx);
       update_request_timer(ctx);
       try_accept_buffered(ctx);
@@ -547,7 +558,10 @@ void Pbft::execute(Context& ctx, const BlockRef& block) {
     pending_seq_.erase(it);
   }
   if (!in_view_change_) vc_attempts_ = 0;
-  if (recovering_ && h >= max_voted_seq_) recovering_ = false;
+  if (recovering_ && h >= max_voted_seq_) {
+    recovering_ = false;
+    resumed_ = true;
+  }
   // §4.3: a checkpoint every checkpoint_interval blocks.
   if (h % params_.checkpoint_interval == 0 && h > low_) {
     send_vote(ctx, PbftVoteKind::kCheckpoint, h, 0, block->hash);

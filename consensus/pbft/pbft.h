@@ -34,6 +34,13 @@
 // timer of view_change_timeout * 2^attempts; if no valid NEW-VIEW arrives in time it moves on to
 // the next view (§4.5.2). The new primary broadcasts NEW-VIEW(V, O); each replica re-checks every
 // signature in it in one verify_votes call, recomputes O from V and installs the view.
+// Retransmission (the papers assume it): a replica in a view change re-sends its VIEW-CHANGE every
+// view_change_timeout until 2f+1 are in; a replica that receives a VIEW-CHANGE for a view it has
+// installed (as its primary) answers with the NEW-VIEW, and one that has moved past that view
+// answers with the VIEW-CHANGE it had sent for it. A replica that left a view stops voting there
+// but still collects that view's commits and blocks, so it keeps executing what the others commit
+// (a replica that timed out alone does not fall behind); while no primary is known it hands new
+// client transactions to every replica.
 //
 // Transactions. Each node keeps the client transactions it accepted until they appear in an
 // executed block, forwards them to the primary (message "forward"), and forwards them again to
@@ -42,11 +49,11 @@
 //
 // State transfer. A replica that learns that blocks above its chain are final (2f+1 commits or
 // checkpoints it cannot execute for lack of blocks, f+1 checkpoints above it, a NEW-VIEW floor
-// above it, or a restart) broadcasts FETCH after fetch_retry (at once after a restart); replicas
-// answer with executed blocks from the requested height up to one for which they hold a finality
-// proof (2f+1 commit or checkpoint votes), which the fetcher checks (one verify_votes call) before
-// executing the run. FETCH also asks for the replier's NEW-VIEW when f+1 replicas were seen in a
-// view this one has not installed.
+// above it, f+1 replicas voting above its high watermark, or a restart) broadcasts FETCH after
+// fetch_retry (at once after a restart); replicas answer with executed blocks from the requested
+// height up to one for which they hold a finality proof (2f+1 commit or checkpoint votes), which
+// the fetcher checks (one verify_votes call) before executing the run. FETCH also asks for the
+// replier's NEW-VIEW when f+1 replicas were seen in a view this one has not installed.
 //
 // Persistent state. Hard state (kept across every restart): the view, whether a view change is
 // under way, and the highest sequence number this replica ever signed a pre-prepare, prepare or
@@ -229,6 +236,7 @@ class Pbft final : public Protocol {
 
   // Volatile state.
   bool recovering_ = false;
+  bool resumed_ = false;  // recovery completed during the current execution run
   std::unordered_set<Hash256, Hash256Hasher> committed_ids_;  // lookups only
   std::map<std::uint64_t, Pending> pending_;                  // by arrival order
   std::map<Hash256, std::uint64_t> pending_seq_;
