@@ -534,9 +534,11 @@ void Pbft::execute_ready(Context& ctx) {
           if (seq <= chain.height() || is_primary() || in_view_change_) continue;
           send_vote(ctx, PbftVoteKind::kPrepare, seq, view_, a.block->hash);
         }
+        std::vector<Height> seqs;
         for (auto it = accepted_.upper_bound(chain.height()); it != accepted_.end(); ++it) {
-          check_prepared(ctx, it->first);
+          seqs.push_back(it->first);
         }
+        for (Height seq : seqs) check_prepared(ctx, seq);
       }
       garbage_collect(ctx);
       update_request_timer(ctx);
@@ -1068,11 +1070,11 @@ void Pbft::install_view(Context& ctx, std::uint64_t view, const NewViewPlan& pla
   installing_ = false;
   // Messages of this view that came before its NEW-VIEW.
   try_accept_buffered(ctx);
-  for (auto& [seq, a] : accepted_) {
-    if (a.prepared) continue;
-    check_prepared(ctx, seq);
-  }
-  for (const auto& [seq, a] : accepted_) note_commit_quorum(ctx, {seq, view_, a.block->hash});
+  // Copied first: what these trigger (execution, garbage collection) may erase entries.
+  std::vector<VoteKey> entries;
+  for (const auto& [seq, a] : accepted_) entries.emplace_back(seq, view_, a.block->hash);
+  for (const VoteKey& key : entries) check_prepared(ctx, std::get<0>(key));
+  for (const VoteKey& key : entries) note_commit_quorum(ctx, key);
   if (is_primary()) {
     std::vector<TxRef> waiting;
     for (const auto& [seq, p] : pending_) waiting.push_back(p.tx);
