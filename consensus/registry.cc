@@ -6,6 +6,7 @@
 
 #include "consensus/byzantine/byzantine_protocol.h"
 #include "consensus/hotstuff/hotstuff_params.h"
+#include "consensus/pbft/pbft_params.h"
 #include "consensus/poa/poa_params.h"
 #include "consensus/raft/raft_params.h"
 #include "consensus/tendermint/tendermint_params.h"
@@ -15,6 +16,7 @@ namespace hlsim {
 const std::vector<ProtocolInfo>& protocol_registry() {
   static const std::vector<ProtocolInfo> registry = {
       raft_protocol_info(),
+      pbft_protocol_info(),
       hotstuff_protocol_info(),
       tendermint_protocol_info(),
       poa_protocol_info(),
