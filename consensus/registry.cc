@@ -15,11 +15,8 @@ namespace hlsim {
 
 const std::vector<ProtocolInfo>& protocol_registry() {
   static const std::vector<ProtocolInfo> registry = {
-      raft_protocol_info(),
-      pbft_protocol_info(),
-      hotstuff_protocol_info(),
-      tendermint_protocol_info(),
-      poa_protocol_info(),
+      raft_protocol_info(),       pbft_protocol_info(), hotstuff_protocol_info(),
+      tendermint_protocol_info(), poa_protocol_info(),
   };
   return registry;
 }

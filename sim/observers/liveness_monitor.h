@@ -3,8 +3,8 @@
 // Progress is a new height first committed by an honest node. The monitor reports
 //   * the longest interval without progress inside the submission window [0, duration), from the
 //     first commit on: from a new height to the next, or to the end of the window when nothing
-//     followed (the whole window when nothing was committed inside it); the start-up time to the first
-//     commit is reported on its own;
+//     followed (the whole window when nothing was committed inside it); the start-up time to the
+//     first commit is reported on its own;
 //   * for every fault event (a crash, a restart), the time from the event to the next new height:
 //     how long the system took to commit again after it (-1 when it never did before the run
 //     ended). A crash's recovery time is the protocol's failover time (view change, election);
