@@ -64,13 +64,21 @@ def plot(rows, path):
         return
     protocols = list(dict.fromkeys(r["protocol"] for r in rows))
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
-    for p in protocols:
+    # One colour per protocol in every panel; in the latency panel p50 is solid, p99 dashed.
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, p in enumerate(protocols):
+        c = colours[i % len(colours)]
         rs = sorted((r for r in rows if r["protocol"] == p), key=lambda r: r["nodes"])
         n = [r["nodes"] for r in rs]
-        axes[0].plot(n, [r["tps"] for r in rs], marker="o", label=p)
-        axes[1].plot(n, [r["p50"] for r in rs], marker="o", label=p + " p50")
-        axes[1].plot(n, [r["p99"] for r in rs], marker="x", linestyle="--", label=p + " p99")
-        axes[2].plot(n, [max(r["consensus_per_block"], 1e-9) for r in rs], marker="o", label=p)
+        axes[0].plot(n, [r["tps"] for r in rs], marker="o", color=c, label=p)
+        # A run with no commit has no latency; leave the point out rather than plot 0 on a log axis.
+        lat = [r for r in rs if r["p50"] > 0]
+        axes[1].plot([r["nodes"] for r in lat], [r["p50"] for r in lat], marker="o", color=c,
+                     label=p + " p50")
+        axes[1].plot([r["nodes"] for r in lat], [r["p99"] for r in lat], marker="x", color=c,
+                     linestyle="--", label=p + " p99")
+        axes[2].plot(n, [max(r["consensus_per_block"], 1e-9) for r in rs], marker="o", color=c,
+                     label=p)
     axes[0].set(title="committed throughput", xlabel="validators", ylabel="tx/s", xscale="log")
     axes[1].set(title="commit latency", xlabel="validators", ylabel="ms", xscale="log",
                 yscale="log")

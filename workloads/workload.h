@@ -47,10 +47,36 @@ struct OffchainPointer {
   std::string aad;  // authenticated data, e.g. the record's URI
 };
 
+// One figure a workload reports about its own domain (counterfeits rejected, time from a
+// revocation to its enforcement, ...): printed under `workload` in the run summary and written to
+// the summary JSON's `workload_figures`.
+struct WorkloadFigure {
+  std::string name;  // snake_case, unique within the workload, e.g. "revoke_to_enforcement_p50"
+  double value = 0;
+  std::string unit;  // "ms", "tx", "%", "" for a plain count
+  std::string help;  // one line: what it counts
+};
+
+// A workload's own accounting over what the ledger ordered. The simulator feeds it each ordered
+// transaction exactly once, when the first honest validator commits it, in commit order (height,
+// then position in the block; deterministic, whatever the thread count). Transactions that never
+// commit (pending, rejected, lost) are not shown. REQUIRES nothing of the contract state: it sees
+// the outcome the contract gave.
+class WorkloadMetrics {
+ public:
+  virtual ~WorkloadMetrics() = default;
+  virtual void on_commit(const Transaction& tx, TxOutcome outcome, TimeNs commit_ns) = 0;
+  virtual std::vector<WorkloadFigure> figures() const = 0;
+};
+
 struct WorkloadSetup {
   std::uint64_t seed = 0;        // run seed (derive setup randomness with RngDomain::kWorkload)
   std::uint32_t clients = 0;     // clients are 0..clients-1
   std::uint32_t validators = 0;  // validator nodes 0..validators-1
+  // Simulated time that stands for one day (scenario key workload.day_s, default 86400 s): a
+  // workload scales intervals given in days (a licence's validity, a consent's duration, a trace's
+  // timestamps) by it, so a scenario can compress a month into a minute.
+  TimeNs day_ns = 86'400 * kNsPerSec;
 };
 
 class Workload {
@@ -73,6 +99,29 @@ class Workload {
   virtual std::optional<std::uint64_t> offchain_read(const Transaction& /*tx*/) const {
     return std::nullopt;
   }
+
+  // Its own figures (WorkloadMetrics); null when it has none beyond the per-kind table.
+  virtual std::unique_ptr<WorkloadMetrics> make_metrics() const { return nullptr; }
+
+  // Clients that act on what the ledger says: a wholesaler receives what was shipped to it, a
+  // pharmacy dispenses what it received. watchers(tx) names the clients that learn of a committed
+  // transaction (a pure function of it, e.g. a shipment's receiver); when the transaction commits
+  // at such a client's gateway, the simulator calls on_observed(client, ...) in that client's own
+  // logical process, at that instant. on_observed may change only that client's state, like
+  // next_tx. A workload whose watchers() can be non-empty must say so with reacts_to_ledger():
+  // its drafts are then made at their arrival instant rather than prepared ahead, so a draft sees
+  // every observation before it.
+  virtual bool reacts_to_ledger() const { return false; }
+  // Arrivals. By default the simulator decides when each client submits (workload.arrivals:
+  // Poisson, a daily profile, bursts, closed loop). A workload that carries its own timetable
+  // (trace replay) returns true from has_own_arrivals() and gives each client's next submit
+  // instant strictly after `after_ns` from next_arrival_ns (kTimeNever: that client is done). It
+  // may touch only that client's state.
+  virtual bool has_own_arrivals() const { return false; }
+  virtual TimeNs next_arrival_ns(ClientId /*client*/, TimeNs /*after_ns*/) { return kTimeNever; }
+  virtual std::vector<ClientId> watchers(const Transaction& /*tx*/) const { return {}; }
+  virtual void on_observed(ClientId /*client*/, const Transaction& /*tx*/, TxOutcome /*outcome*/,
+                           TimeNs /*now_ns*/) {}
 };
 
 struct WorkloadInfo {

@@ -339,7 +339,8 @@ std::string render_console(const RunSummary& s) {
     std::string per_type;
     for (const auto& mt : s.message_types) {
       if (mt.msgs == 0) continue;
-      per_type += (per_type.empty() ? "" : ", ") + mt.type + " " + fmt("%.1f", mt.msgs_per_block);
+      per_type += (per_type.empty() ? "" : ", ") + mt.type + " " +
+                  fmt(mt.msgs_per_block < 1 ? "%.2g" : "%.1f", mt.msgs_per_block);
     }
     if (!per_type.empty()) line("messages per block", per_type);
   }

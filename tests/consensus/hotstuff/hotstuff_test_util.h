@@ -20,6 +20,9 @@
 #include "consensus/registry.h"
 
 namespace hlsim::testing {
+// Inline: the names stay hlsim::testing::*, but each protocol's helpers get their own mangled
+// names, so same-named helpers of two protocols linked into one test binary do not collide.
+inline namespace hotstuff_util {
 
 inline constexpr auto kProposal = static_cast<std::uint16_t>(HotStuffMessageType::kProposal);
 inline constexpr auto kVote = static_cast<std::uint16_t>(HotStuffMessageType::kVote);
@@ -154,4 +157,5 @@ inline void expect_safe(const Cluster& c, const std::vector<NodeId>& nodes) {
 }
 inline void expect_safe(const Cluster& c) { expect_safe(c, all_nodes(c)); }
 
+}  // namespace hotstuff_util
 }  // namespace hlsim::testing

@@ -20,6 +20,9 @@
 #include "consensus/registry.h"
 
 namespace hlsim::testing {
+// Inline: the names stay hlsim::testing::*, but each protocol's helpers get their own mangled
+// names, so same-named helpers of two protocols linked into one test binary do not collide.
+inline namespace pbft_util {
 
 using namespace hlsim::pbft;  // NOLINT(google-build-using-namespace): test-local brevity
 
@@ -133,4 +136,5 @@ inline bool has_tx(const Cluster& c, NodeId node, const Hash256& id) {
   return false;
 }
 
+}  // namespace pbft_util
 }  // namespace hlsim::testing

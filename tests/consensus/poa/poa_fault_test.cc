@@ -318,6 +318,11 @@ TEST(PoaSync, FetchRepliesServeOnePageOfTheBestChain) {
   c->run_until(9 * p.step_duration_ns + 2 * kNsPerMs);
   ASSERT_EQ(poa(*c, 0).best_height(), 9u);
   ASSERT_EQ(c->chain(0).height(), 7u);  // blocks 8 and 9 are tentative
+  // The reply's blocks are views into the message body, so the message travels with them.
+  struct Answer {
+    Message msg;
+    PoaFetchReply reply;
+  };
   auto ask = [&](PoaFetch f) {
     c->inject(1, 0, encode_message(f));
     c->deliver([](const Envelope& e) { return is_type(e, PoaMessageType::kFetch); });
@@ -327,18 +332,20 @@ TEST(PoaSync, FetchRepliesServeOnePageOfTheBestChain) {
     }
     c->drop([](const Envelope& e) { return is_type(e, PoaMessageType::kFetchReply); });
     EXPECT_EQ(replies.size(), 1u);
-    return decode_poa_fetch_reply(replies.at(0).msg.view()).value();
+    Answer a{replies.at(0).msg, {}};
+    a.reply = decode_poa_fetch_reply(a.msg.view()).value();
+    return a;
   };
-  PoaFetchReply r = ask(PoaFetch{6, 100});
+  const Answer first = ask(PoaFetch{6, 100});
+  const PoaFetchReply& r = first.reply;
   ASSERT_EQ(r.blocks.size(), 4u);  // one page: 6, 7 (committed), 8, 9 (tentative)
   for (std::size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(Block::decode(r.blocks[i])->header.height, 6 + i);
   }
   EXPECT_EQ(Block::decode(r.blocks[3])->hash, poa(*c, 0).best_head());
-  r = ask(PoaFetch{9, 9});
-  EXPECT_EQ(r.blocks.size(), 1u);
-  EXPECT_TRUE(ask(PoaFetch{10, 20}).blocks.empty());
-  EXPECT_TRUE(ask(PoaFetch{~Height{0} - 3, ~Height{0}}).blocks.empty());
+  EXPECT_EQ(ask(PoaFetch{9, 9}).reply.blocks.size(), 1u);
+  EXPECT_TRUE(ask(PoaFetch{10, 20}).reply.blocks.empty());
+  EXPECT_TRUE(ask(PoaFetch{~Height{0} - 3, ~Height{0}}).reply.blocks.empty());
 }
 
 TEST(PoaSync, RepliesWithTamperedOrMisplacedBlocksAreIgnored) {

@@ -14,6 +14,9 @@
 #include "consensus/raft/raft_params.h"
 
 namespace hlsim::testing {
+// Inline: the names stay hlsim::testing::*, but each protocol's helpers get their own mangled
+// names, so same-named helpers of two protocols linked into one test binary do not collide.
+inline namespace raft_util {
 
 inline std::unique_ptr<Cluster> make_raft_cluster(std::uint32_t nodes, std::uint64_t seed,
                                                   const RaftParams& params = RaftParams{},
@@ -85,4 +88,5 @@ inline void expect_safe(const Cluster& c) {
   EXPECT_EQ(c.divergence(), "");
 }
 
+}  // namespace raft_util
 }  // namespace hlsim::testing

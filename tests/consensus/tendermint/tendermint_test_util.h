@@ -20,6 +20,9 @@
 #include "consensus/tendermint/tendermint_params.h"
 
 namespace hlsim::testing {
+// Inline: the names stay hlsim::testing::*, but each protocol's helpers get their own mangled
+// names, so same-named helpers of two protocols linked into one test binary do not collide.
+inline namespace tendermint_util {
 
 using Overrides = std::map<std::string, std::string>;
 using HashSet = std::set<Hash256, HashOrder>;
@@ -126,4 +129,5 @@ inline void expect_safe(const Cluster& c, const std::vector<NodeId>& nodes = {})
   EXPECT_EQ(c.divergence(nodes.empty() ? all_nodes(c) : nodes), "");
 }
 
+}  // namespace tendermint_util
 }  // namespace hlsim::testing
