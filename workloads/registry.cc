@@ -3,6 +3,7 @@
 
 #include "workloads/ehr/ehr_params.h"
 #include "workloads/ehr/ehr_workload.h"
+#include "workloads/mix/mix_workload.h"
 #include "workloads/workload.h"
 
 namespace hlsim {
@@ -15,8 +16,27 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "(Zipf-hot patients); the contract checks consent and audits every request",
        .params = ehr::ehr_param_specs(),
        .make = ehr::make_ehr_workload},
+      {.name = std::string(kMixWorkload),
+       .summary = "several workloads on one ledger at relative weights: mix: {ehr: 3, supply: 1} "
+                  "with each component's parameters in a map under its name (ehr: {patients: "
+                  "5000}); kinds are reported as component/kind",
+       .params = {},
+       .make = [](const ParamValues&, const WorkloadSetup&) -> Result<std::unique_ptr<Workload>> {
+         return Error{
+             "workload.mix: a mixed workload is built from its components "
+             "(workload.mix)"};
+       }},
   };
   return registry;
+}
+
+Result<std::unique_ptr<Workload>> make_workload(std::string_view kind, const ParamValues& params,
+                                                const std::vector<MixPart>& parts,
+                                                const WorkloadSetup& setup) {
+  if (kind == kMixWorkload) return mix::make_mix_workload(parts, setup);
+  const WorkloadInfo* info = find_workload(kind);
+  if (info == nullptr) return Error{"workload.kind: unknown workload '" + std::string(kind) + "'"};
+  return info->make(params, setup);
 }
 
 const WorkloadInfo* find_workload(std::string_view name) {
