@@ -259,12 +259,13 @@ TxDraft SupplyWorkload::verify_idle(ClientId client, Rng& rng) const {
     const Tree& t = st.shipped.back();  // the newest is the likeliest to be still in the chain
     target(t[rng.next_below(t.size())]);
   } else if (!st.newest_serial.empty()) {
-    // A plausible guess from what it saw: a unit of the lot after the newest one it saw from a
-    // manufacturer (lot k holds serials k * pallet .. (k + 1) * pallet - 1), likely commissioned
-    // and still upstream.
+    // A plausible guess from what it saw: a unit of the lot two after the newest one it saw from
+    // a manufacturer (lot k holds serials k * pallet .. (k + 1) * pallet - 1), likely
+    // commissioned and still upstream (two lots ahead measured better than one: the next lot's
+    // cases have often been dispensed elsewhere already).
     auto it = st.newest_serial.begin();
     std::advance(it, static_cast<std::ptrdiff_t>(rng.next_below(st.newest_serial.size())));
-    const std::uint64_t serial = (it->second / per_lot + 1) * per_lot + rng.next_below(per_lot);
+    const std::uint64_t serial = (it->second / per_lot + 2) * per_lot + rng.next_below(per_lot);
     p.epc = make_item(it->first, serial);
     p.lot = static_cast<std::uint32_t>(serial / per_lot);
   } else {

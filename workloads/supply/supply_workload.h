@@ -18,8 +18,8 @@
 // verify is the idle action, of an EPC the client knows from the ledger, preferring the likeliest
 // to be still in the supply chain: one it holds (confirmed custody), else one in transit to it,
 // else one of its own pending events that keep it in the chain (pack, ship, receive, unpack),
-// else one of its newest shipment (a saleable-return check), else a guess from a lot after the
-// newest it saw of a manufacturer (by the generator's convention, lot k holds serials
+// else one of its newest shipment (a saleable-return check), else a guess from the lot two after
+// the newest it saw of a manufacturer (by the generator's convention, lot k holds serials
 // k*pallet..(k+1)*pallet-1), else a unit of some manufacturer's first lot. The first three are
 // always applied; the others may be answered "not active" or "unknown" (verify_denied).
 //
