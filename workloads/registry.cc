@@ -4,6 +4,8 @@
 #include "workloads/ehr/ehr_params.h"
 #include "workloads/ehr/ehr_workload.h"
 #include "workloads/mix/mix_workload.h"
+#include "workloads/supply/supply_params.h"
+#include "workloads/supply/supply_workload.h"
 #include "workloads/workload.h"
 
 namespace hlsim {
@@ -16,6 +18,14 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "(Zipf-hot patients); the contract checks consent and audits every request",
        .params = ehr::ehr_param_specs(),
        .make = ehr::make_ehr_workload},
+      {.name = "supply",
+       .summary = "Drug supply chain track and trace (US DSCSA, GS1 EPCIS events): manufacturers "
+                  "commission and pack serialized units and ship pallets to wholesalers, who ship "
+                  "cases on to pharmacies, who dispense; the contract keeps custody per serial "
+                  "and denies injected counterfeits (unknown serial, double dispense, broken "
+                  "custody)",
+       .params = supply::supply_param_specs(),
+       .make = supply::make_supply_workload},
       {.name = std::string(kMixWorkload),
        .summary = "several workloads on one ledger at relative weights: mix: {ehr: 3, supply: 1} "
                   "with each component's parameters in a map under its name (ehr: {patients: "
