@@ -1,6 +1,8 @@
 #include <string_view>
 #include <vector>
 
+#include "workloads/claims/claims_params.h"
+#include "workloads/claims/claims_workload.h"
 #include "workloads/ehr/ehr_params.h"
 #include "workloads/ehr/ehr_workload.h"
 #include "workloads/workload.h"
@@ -15,6 +17,13 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "(Zipf-hot patients); the contract checks consent and audits every request",
        .params = ehr::ehr_param_specs(),
        .make = ehr::make_ehr_workload},
+      {.name = "claims",
+       .summary = "claims adjudication between providers and payers: providers submit claims "
+                  "(Zipf-hot patients, ~5.35 lines) that the contract adjudicates against plan "
+                  "coverage, fee schedule, annual limit and duplicates; payers pay approved claims "
+                  "they observe on the ledger; duplicate and upcoded frauds are injected",
+       .params = claims::claims_param_specs(),
+       .make = claims::make_claims_workload},
   };
   return registry;
 }
