@@ -3,6 +3,8 @@
 
 #include "workloads/claims/claims_params.h"
 #include "workloads/claims/claims_workload.h"
+#include "workloads/credentials/credentials_params.h"
+#include "workloads/credentials/credentials_workload.h"
 #include "workloads/ehr/ehr_params.h"
 #include "workloads/ehr/ehr_workload.h"
 #include "workloads/workload.h"
@@ -24,6 +26,13 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "they observe on the ledger; duplicate and upcoded frauds are injected",
        .params = claims::claims_param_specs(),
        .make = claims::make_claims_workload},
+      {.name = "credentials",
+       .summary = "clinician credentials: licensing boards issue, renew (every 36 months) and "
+                  "revoke licences; hospitals verify a clinician's licence at the point of care "
+                  "(Zipf-hot clinicians), with an audit trail; verifications of just-revoked "
+                  "licences are injected to measure revocation exposure",
+       .params = credentials::credentials_param_specs(),
+       .make = credentials::make_credentials_workload},
   };
   return registry;
 }

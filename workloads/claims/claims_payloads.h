@@ -76,7 +76,8 @@ struct ClaimRef {
   std::uint32_t provider = 0;
   std::uint64_t claim_seq = 0;
 
-  auto operator<=>(const ClaimRef&) const = default;
+  // clang-tidy 14 flags the literal 0 of comparisons it synthesises from a defaulted <=>.
+  auto operator<=>(const ClaimRef&) const = default;  // NOLINT(modernize-use-nullptr)
 };
 
 struct Payment {
