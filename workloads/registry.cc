@@ -3,6 +3,8 @@
 
 #include "workloads/ehr/ehr_params.h"
 #include "workloads/ehr/ehr_workload.h"
+#include "workloads/trace/synthea_params.h"
+#include "workloads/trace/synthea_workload.h"
 #include "workloads/workload.h"
 
 namespace hlsim {
@@ -15,6 +17,12 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "(Zipf-hot patients); the contract checks consent and audits every request",
        .params = ehr::ehr_param_specs(),
        .make = ehr::make_ehr_workload},
+      {.name = "synthea",
+       .summary = "replay of a Synthea CSV export at its own timestamps: each encounter and "
+                  "medication becomes an EHR record_write by its organisation (client i = row i "
+                  "of organizations.csv), judged by the EHR contract",
+       .params = trace::synthea_param_specs(),
+       .make = trace::make_synthea_workload},
   };
   return registry;
 }
