@@ -330,6 +330,12 @@ Result<EpcisDocument> read_epcis_json(std::string_view text, const std::string& 
     }
     return Error{file + ":" + std::to_string(line_of_offset(text, at)) +
                  ": JSON syntax error: " + what};
+  } catch (const Json::exception& e) {  // e.g. a number beyond double's range
+    std::string what = e.what();
+    if (const std::size_t cut = what.find("] "); cut != std::string::npos) {
+      what = what.substr(cut + 2);
+    }
+    return Error{file + ": JSON error: " + what};
   }
 
   EpcisDocument doc;

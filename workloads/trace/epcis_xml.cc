@@ -237,6 +237,8 @@ class EventConverter {
   std::optional<XmlFieldError> error_;
 };
 
+constexpr std::size_t kMaxEventDepth = 64;
+
 // The expat callbacks' state.
 class XmlReader {
  public:
@@ -310,6 +312,13 @@ class XmlReader {
   void start(const char* raw_name, const char** attrs) {
     const std::string name = xml_local(raw_name);
     if (!capture_.empty()) {  // inside an event
+      // The event tree is freed and walked recursively: bound its depth (real events nest a
+      // handful of levels).
+      if (capture_.size() >= kMaxEventDepth) {
+        stop(file_ + ":" + std::to_string(line()) + ": " + event_->name + ": elements nested " +
+             "deeper than " + std::to_string(kMaxEventDepth) + " levels");
+        return;
+      }
       auto node = std::make_unique<Node>();
       node->name = name;
       node->line = line();

@@ -7,8 +7,11 @@
 //
 // Arrivals are the workload's own (has_own_arrivals): next_arrival_ns(c, after) is the run time
 // of client c's next undrafted trace event, or after + 1 ns when the simulator asks later than
-// that (an event is delayed, never dropped); kTimeNever once all are drafted. next_tx(c, ...)
-// drafts client c's next trace event in order, whatever `now_ns` is. A simulator that drives
+// that (an event is delayed, never dropped); kTimeNever once all are drafted. It is a query: the
+// event is consumed by next_tx(c, ...), which drafts client c's next trace event in order,
+// whatever `now_ns` is. So the caller alternates: ask, draft at that instant, ask again with that
+// instant (as the client pool does with its own arrival draws); asking twice without drafting
+// gives the same event again. A simulator that drives
 // arrivals itself (workload.arrivals) may ask for more drafts than the trace holds: those are
 // `past_trace_end` access requests of the client's own first chart, counted under their own kind
 // so that the per-kind table shows them.

@@ -231,6 +231,15 @@ TEST(EpcisJsonTest, SyntaxErrorNamesTheLine) {
   EXPECT_THAT(error_of(""), HasSubstr("t.json:1: JSON syntax error:"));
 }
 
+TEST(EpcisJsonTest, NumbersBeyondDoubleAndDeepNestingAreErrorsNotCrashes) {
+  EXPECT_THAT(error_of(doc({R"({"type": "ObjectEvent", "action": "ADD",
+"eventTime": "2024-03-04T13:00:00Z", "quantityList": [{"epcClass": "u", "quantity": 1e999}]})"})),
+              HasSubstr("t.json: JSON error:"));
+  std::string deep(100'000, '[');
+  deep += std::string(100'000, ']');
+  EXPECT_THAT(error_of(deep), HasSubstr("t.json:1: eventList[0]: event: expected an object"));
+}
+
 TEST(EpcisJsonTest, DocumentWithoutEventsIsRejected) {
   EXPECT_EQ(error_of(R"({"type": "EPCISDocument", "epcisBody": {}})"),
             "t.json:1: epcisBody: no eventList (expected epcisBody.eventList or "

@@ -222,6 +222,23 @@ TEST(EpcisXmlTest, DocumentShapeErrors) {
               HasSubstr("t.xml:2: DOCTYPE not allowed in EPCIS"));
 }
 
+TEST(EpcisXmlTest, DeeplyNestedElementsInAnEventAreRefused) {
+  std::string deep = "<ObjectEvent>\n";
+  for (int i = 0; i < 100'000; ++i) deep += "<x>";
+  for (int i = 0; i < 100'000; ++i) deep += "</x>";
+  deep += "\n</ObjectEvent>\n";
+  EXPECT_EQ(error_of(xdoc(deep)), "t.xml:6: ObjectEvent: elements nested deeper than 64 levels");
+  // Deep nesting outside events (in an unknown element that is skipped) needs no recursion.
+  std::string skipped = "<Unknown>";
+  for (int i = 0; i < 100'000; ++i) skipped += "<x>";
+  for (int i = 0; i < 100'000; ++i) skipped += "</x>";
+  skipped += "</Unknown>\n";
+  Result<EpcisDocument> d = read(xdoc(skipped + kGoodObject), /*skip=*/true);
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->skipped_events, 1u);
+  EXPECT_EQ(d->events.size(), 1u);
+}
+
 TEST(EpcisXmlTest, QueryDocumentIsAccepted) {
   Result<EpcisDocument> d = read(
       std::string("<epcisq:EPCISQueryDocument xmlns:epcisq=\"urn:epcglobal:epcis-query:xsd:1\">"
