@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates clang-format clang-tidy
   libssl-dev libtbb-dev libboost-graph-dev libhdf5-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libyaml-cpp-dev libcli11-dev nlohmann-json3-dev librocksdb-dev
+  libyaml-cpp-dev libcli11-dev nlohmann-json3-dev librocksdb-dev libexpat1-dev
   python3 python3-h5py python3-pandas python3-numpy python3-matplotlib
 )
 

@@ -10,6 +10,8 @@
 #include "workloads/mix/mix_workload.h"
 #include "workloads/supply/supply_params.h"
 #include "workloads/supply/supply_workload.h"
+#include "workloads/trace/synthea_params.h"
+#include "workloads/trace/synthea_workload.h"
 #include "workloads/workload.h"
 
 namespace hlsim {
@@ -22,6 +24,12 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "(Zipf-hot patients); the contract checks consent and audits every request",
        .params = ehr::ehr_param_specs(),
        .make = ehr::make_ehr_workload},
+      {.name = "synthea",
+       .summary = "replay of a Synthea CSV export at its own timestamps: each encounter and "
+                  "medication becomes an EHR record_write by its organisation (client i = row i "
+                  "of organizations.csv), judged by the EHR contract",
+       .params = trace::synthea_param_specs(),
+       .make = trace::make_synthea_workload},
       {.name = "claims",
        .summary = "claims adjudication between providers and payers: providers submit claims "
                   "(Zipf-hot patients, ~5.35 lines) that the contract adjudicates against plan "
