@@ -1,6 +1,8 @@
 #include <string_view>
 #include <vector>
 
+#include "workloads/consent/consent_params.h"
+#include "workloads/consent/consent_workload.h"
 #include "workloads/ehr/ehr_params.h"
 #include "workloads/ehr/ehr_workload.h"
 #include "workloads/workload.h"
@@ -15,6 +17,13 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "(Zipf-hot patients); the contract checks consent and audits every request",
        .params = ehr::ehr_param_specs(),
        .make = ehr::make_ehr_workload},
+      {.name = "consent",
+       .summary = "clinical-trial consent (MedRec-style): sponsors register trials and activate "
+                  "sites, sites enrol participants under a versioned consent, amendments force "
+                  "re-consent, withdrawal is permanent; reads by the sponsor or granted monitors "
+                  "are applied only under a current consent, with injected violations",
+       .params = consent::consent_param_specs(),
+       .make = consent::make_consent_workload},
   };
   return registry;
 }
