@@ -5,6 +5,8 @@
 #include "workloads/consent/consent_workload.h"
 #include "workloads/ehr/ehr_params.h"
 #include "workloads/ehr/ehr_workload.h"
+#include "workloads/smallbank/smallbank_params.h"
+#include "workloads/smallbank/smallbank_workload.h"
 #include "workloads/workload.h"
 
 namespace hlsim {
@@ -24,6 +26,13 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "are applied only under a current consent, with injected violations",
        .params = consent::consent_param_specs(),
        .make = consent::make_consent_workload},
+      {.name = "smallbank",
+       .summary = "Smallbank (Alomari et al., ICDE 2008) as H-Store and BLOCKBENCH run it: "
+                  "balance, deposit_checking, transact_savings, amalgamate, write_check and "
+                  "send_payment over checking and savings accounts, with an optional hotspot; "
+                  "for comparison with published blockchain benchmarks",
+       .params = smallbank::smallbank_param_specs(),
+       .make = smallbank::make_smallbank_workload},
   };
   return registry;
 }
