@@ -8,6 +8,8 @@
 #include "workloads/smallbank/smallbank_params.h"
 #include "workloads/smallbank/smallbank_workload.h"
 #include "workloads/workload.h"
+#include "workloads/ycsb/ycsb_params.h"
+#include "workloads/ycsb/ycsb_workload.h"
 
 namespace hlsim {
 
@@ -33,6 +35,13 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "for comparison with published blockchain benchmarks",
        .params = smallbank::smallbank_param_specs(),
        .make = smallbank::make_smallbank_workload},
+      {.name = "ycsb",
+       .summary = "YCSB core workloads A/B/C (Cooper et al., SoCC 2010) as ledger transactions, "
+                  "as BLOCKBENCH runs them: a load phase inserts 1 KB records, then Zipf(0.99) "
+                  "reads and one-field updates; for comparison with published blockchain "
+                  "benchmarks",
+       .params = ycsb::ycsb_param_specs(),
+       .make = ycsb::make_ycsb_workload},
   };
   return registry;
 }
