@@ -75,7 +75,32 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
   s.complete = outcome.complete;
   s.stop_reason = outcome.stop_reason;
   s.events = outcome.events;
-  s.offered_tps_configured = sc.workload.rate_tps;
+  {
+    // What the clients were configured to offer over the load window: the daily profile and bursts
+    // make it differ from rate_tps (the daily mean); closed loop and a workload's own timetable
+    // configure no rate.
+    const ArrivalConfig& a = sc.workload.arrivals;
+    const ArrivalProcess process(a, std::max<std::uint32_t>(sc.workload.clients, 1));
+    if (sim.workload_has_own_arrivals()) {
+      s.arrivals = "the workload's own timetable";
+    } else if (a.kind == ArrivalKind::kClosed) {
+      s.arrivals = "closed loop, think " + fmt("%.0f", ns_to_ms(a.think_ns)) + " ms, timeout " +
+                   fmt("%.0f", ns_to_ms(a.timeout_ns)) + " ms";
+    } else {
+      s.offered_tps_configured = sc.workload.rate_tps * process.mean_multiplier(0, sc.duration_ns);
+      s.arrivals = a.kind == ArrivalKind::kDaily
+                       ? "daily profile, a day = " + fmt("%g", ns_to_s(a.day_ns)) + " s, mean " +
+                             fmt("%.1f", sc.workload.rate_tps) + " tx/s"
+                       : std::string("poisson");
+      if (a.burst_every_ns > 0 && a.burst_duration_ns > 0 && a.burst_factor != 1.0) {
+        s.arrivals += ", bursts x" + fmt("%g", a.burst_factor) + " for " +
+                      fmt("%g", ns_to_s(a.burst_duration_ns)) + " s every " +
+                      fmt("%g", ns_to_s(a.burst_every_ns)) + " s";
+      }
+    }
+    s.closed_timeouts = sim.closed_loop_timeouts();
+    s.workload_figures = sim.workload_figures();
+  }
 
   const auto& names = m.kind_names();
   s.kinds.resize(names.size());
@@ -316,9 +341,15 @@ std::string render_console(const RunSummary& s) {
   if (!s.complete) o += "  RUN INCOMPLETE: " + s.stop_reason + "\n";
   line("simulated time", fmt("%.1f s", s.simulated_s) + " (" + fmt("%.0f", s.duration_s) +
                              " s of load + " + fmt("%.0f", s.drain_s) + " s drain)");
-  line("offered throughput", fmt("%.1f tx/s", s.offered_tps_achieved) + " (configured " +
-                                 fmt("%.1f", s.offered_tps_configured) + ")");
+  line("offered throughput",
+       fmt("%.1f tx/s", s.offered_tps_achieved) +
+           (s.offered_tps_configured > 0
+                ? " (configured " + fmt("%.1f", s.offered_tps_configured) + ")"
+                : std::string(" (no configured rate: ") + s.arrivals + ")"));
   line("committed throughput", fmt("%.1f tx/s", s.committed_tps));
+  line("arrivals",
+       s.arrivals + (s.closed_timeouts > 0 ? ", " + std::to_string(s.closed_timeouts) + " timed out"
+                                           : std::string()));
   line("transactions",
        std::to_string(s.submitted) + " submitted, " + std::to_string(s.committed) + " committed (" +
            std::to_string(s.applied) + " applied, " + std::to_string(s.denied) + " denied, " +
@@ -380,16 +411,30 @@ std::string render_console(const RunSummary& s) {
                                           fmt("%.2f", s.fetch_latency.p99_ms) +
                                           " (access commit to decrypted document)");
   }
+  int kind_width = 18;
+  for (const auto& k : s.kinds) kind_width = std::max(kind_width, static_cast<int>(k.kind.size()));
   o += "  per kind:\n";
-  o += "    kind               submitted  committed   denied  invalid   p50 ms   p99 ms\n";
+  o += "    " + std::string("kind") + std::string(static_cast<std::size_t>(kind_width) - 4, ' ') +
+       " submitted  committed   denied  invalid   p50 ms   p99 ms\n";
   for (const auto& k : s.kinds) {
-    char buf[200];
-    std::snprintf(buf, sizeof buf, "    %-18s %9llu  %9llu  %7llu  %7llu %8.2f %8.2f\n",
+    char buf[240];
+    std::snprintf(buf, sizeof buf, "    %-*s %9llu  %9llu  %7llu  %7llu %8.2f %8.2f\n", kind_width,
                   k.kind.c_str(), static_cast<unsigned long long>(k.submitted),
                   static_cast<unsigned long long>(k.committed),
                   static_cast<unsigned long long>(k.denied),
                   static_cast<unsigned long long>(k.invalid), k.latency.p50_ms, k.latency.p99_ms);
     o += buf;
+  }
+  if (!s.workload_figures.empty()) {
+    o += "  " + s.workload + " figures:\n";
+    std::size_t width = 0;
+    for (const auto& f : s.workload_figures) width = std::max(width, f.name.size());
+    for (const auto& f : s.workload_figures) {
+      char buf[120];
+      std::snprintf(buf, sizeof buf, "    %-*s %12.6g %-4s", static_cast<int>(width),
+                    f.name.c_str(), f.value, f.unit.c_str());
+      o += buf + std::string("  ") + f.help + "\n";
+    }
   }
   o += "  per node:\n";
   o += "    node  role      msgs out    bytes out    msgs in     bytes in   cpu busy  height\n";
@@ -441,6 +486,12 @@ std::string summary_json(const RunSummary& s, bool include_host) {
                      {"invalid", k.invalid},     {"latency", latency_json(k.latency)}};
   }
   j["kinds"] = kinds;
+  j["arrivals"] = {{"process", s.arrivals}, {"closed_loop_timeouts", s.closed_timeouts}};
+  nlohmann::ordered_json figures = nlohmann::ordered_json::object();
+  for (const auto& f : s.workload_figures) {
+    figures[f.name] = {{"value", f.value}, {"unit", f.unit}, {"help", f.help}};
+  }
+  j["workload_figures"] = figures;
   j["blocks"] = s.blocks;
   j["txs_per_block"] = s.txs_per_block;
   j["leader_terms"] = s.leader_changes;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "sim/run/simulation.h"
+#include "workloads/workload.h"
 
 namespace hlsim {
 
@@ -84,6 +85,9 @@ struct RunSummary {
                 lost = 0, pending = 0;
   LatencyStats latency;
   std::vector<KindSummary> kinds;
+  std::string arrivals;                          // e.g. "poisson", "closed loop, think 1000 ms"
+  std::uint64_t closed_timeouts = 0;             // closed loop: gave up waiting for a commit
+  std::vector<WorkloadFigure> workload_figures;  // the workload's own (Workload::make_metrics)
 
   std::uint64_t blocks = 0;
   double txs_per_block = 0;

@@ -48,7 +48,8 @@ Result<std::unique_ptr<Simulation>> Simulation::create(const Scenario& sc) {
       AccessLink::create(sc.network.client_latency_ns, sc.network.client_bandwidth_bps);
   if (!client_link.ok()) return Error{"network: " + client_link.error().message};
 
-  WorkloadSetup setup{sc.seed, sc.workload.clients, sc.consensus.nodes};
+  WorkloadSetup setup{sc.seed, sc.workload.clients, sc.consensus.nodes,
+                      sc.workload.arrivals.day_ns};
   auto workload = winfo->make(sc.workload.params, setup);
   if (!workload.ok()) return workload.error();
 
@@ -92,7 +93,8 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   shared_->scenario_yaml = sc.effective_yaml;
 
   deliver_handler_.sim = timer_handler_.sim = client_tx_handler_.sim = arrival_handler_.sim =
-      fault_handler_.sim = fetch_serve_handler_.sim = fetch_deliver_handler_.sim = this;
+      fault_handler_.sim = fetch_serve_handler_.sim = fetch_deliver_handler_.sim =
+          observe_handler_.sim = client_timeout_handler_.sim = this;
   deliver_kind_ = kernel_.register_handler(&deliver_handler_);
   timer_kind_ = kernel_.register_handler(&timer_handler_);
   client_tx_kind_ = kernel_.register_handler(&client_tx_handler_);
@@ -100,6 +102,10 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   fault_kind_ = kernel_.register_handler(&fault_handler_);
   fetch_serve_kind_ = kernel_.register_handler(&fetch_serve_handler_);
   fetch_deliver_kind_ = kernel_.register_handler(&fetch_deliver_handler_);
+  observe_kind_ = kernel_.register_handler(&observe_handler_);
+  client_timeout_kind_ = kernel_.register_handler(&client_timeout_handler_);
+  workload_metrics_ = workload_->make_metrics();
+  reactive_ = workload_->reacts_to_ledger();
   offchain_.resize(n);
 
   std::vector<SigningKey> keys;
@@ -119,9 +125,10 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   net_counters_.lost_msgs.assign(n, 0);
   net_counters_.dropped_at_crashed.assign(n, 0);
 
-  clients_ = std::make_unique<ClientPool>(sc.seed, sc.workload.clients, n, sc.workload.rate_tps,
+  clients_ = std::make_unique<ClientPool>(sc.seed, sc.workload.clients, n, sc.workload.arrivals,
                                           sc.workload.forged_fraction, sc.duration_ns, client_link,
                                           workload_.get(), sc.ledger.signature);
+  if (clients_->closed_loop()) closed_wait_.resize(clients_->size());
   end_ns_ = sc.duration_ns + sc.drain_ns;
 }
 
@@ -195,9 +202,16 @@ void Simulation::finish_job(Node& node) {
     if (!honest) continue;
     metrics_.on_commit(from, *c.block, c.outcomes, finish_ns);
     offchain_after_commit(from, c, finish_ns);
+    notify_clients(from, c, finish_ns);
     if (c.block->header.height > progress_height_) {
+      // The first honest commit of this height (each node commits heights in order).
       progress_height_ = c.block->header.height;
       liveness_.on_new_height(finish_ns);
+      if (workload_metrics_) {
+        for (std::size_t i = 0; i < c.block->txs.size(); ++i) {
+          workload_metrics_->on_commit(*c.block->txs[i], c.outcomes[i], finish_ns);
+        }
+      }
     }
   }
   if (honest) {
@@ -278,8 +292,12 @@ void Simulation::schedule_next_arrival(ClientId c, TimeNs now_ns) {
 void Simulation::on_arrival(const Event& e) {
   const auto c = static_cast<ClientId>(e.arg);
   ClientState& client = clients_->client(c);
-  PreparedTx prepared = std::move(client.ready.front());
-  client.ready.pop_front();
+  PreparedTx prepared = clients_->take(c, e.time_ns, shared_->verifier);
+  if (clients_->closed_loop()) {
+    closed_wait_[c] = ClosedWait{true, prepared.tx->nonce, prepared.tx->id};
+    kernel_.schedule(e.time_ns + clients_->arrivals().timeout_ns, e.node, client_timeout_kind_,
+                     (prepared.tx->nonce << 20) | c);
+  }
   metrics_.on_submit(*prepared.tx, client.gateway, e.time_ns);
   safety_.on_submit(prepared.tx->id);
   // The document, if any, is uploaded to the organisation's site with the transaction.
@@ -289,6 +307,54 @@ void Simulation::on_arrival(const Event& e) {
   kernel_.schedule(arrival_ns, client.gateway, client_tx_kind_,
                    client_txs_.put({std::move(prepared.tx), std::move(prepared.document)}));
   schedule_next_arrival(c, e.time_ns);
+}
+
+void Simulation::notify_clients(NodeId node, const CommitRecord& commit, TimeNs now_ns) {
+  const bool closed = clients_->closed_loop();
+  if (!closed && !reactive_) return;
+  const Block& block = *commit.block;
+  for (std::size_t i = 0; i < block.txs.size(); ++i) {
+    const TxRef& tx = block.txs[i];
+    if (closed && tx->client < clients_->size()) {
+      ClientState& client = clients_->client(tx->client);
+      ClosedWait& w = closed_wait_[tx->client];
+      if (client.gateway == node && w.waiting && w.id == tx->id) {
+        w.waiting = false;
+        client.next_arrival_ns =
+            clients_->think_then_arrive(tx->client, now_ns + client.link.latency_ns());
+        schedule_next_arrival(tx->client, now_ns);
+      }
+    }
+    if (!reactive_) continue;
+    for (ClientId watcher : workload_->watchers(*tx)) {
+      if (watcher >= clients_->size()) continue;
+      const ClientState& client = clients_->client(watcher);
+      if (client.gateway != node) continue;
+      kernel_.schedule(now_ns + client.link.latency_ns(),
+                       static_cast<NodeId>(nodes_.size() + watcher), observe_kind_,
+                       observations_.put({watcher, tx, commit.outcomes[i]}));
+    }
+  }
+}
+
+void Simulation::on_observe(const Event& e) {
+  const Observation o = observations_.take(e.arg);
+  workload_->on_observed(o.client, *o.tx, o.outcome, e.time_ns);
+}
+
+void Simulation::on_client_timeout(const Event& e) {
+  const auto c = static_cast<ClientId>(e.arg & ((std::uint64_t{1} << 20) - 1));
+  const std::uint64_t nonce = e.arg >> 20;
+  ClosedWait& w = closed_wait_[c];
+  if (!w.waiting || w.nonce != nonce) return;  // committed meanwhile
+  w.waiting = false;
+  ++closed_timeouts_;
+  clients_->client(c).next_arrival_ns = clients_->think_then_arrive(c, e.time_ns);
+  schedule_next_arrival(c, e.time_ns);
+}
+
+std::vector<WorkloadFigure> Simulation::workload_figures() const {
+  return workload_metrics_ ? workload_metrics_->figures() : std::vector<WorkloadFigure>{};
 }
 
 // Off-chain reads. A record_write that commits (applied) at its writer's gateway makes its

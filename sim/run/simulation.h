@@ -6,6 +6,8 @@
 //   timer      a protocol timer firing
 //   client_tx  a client's transaction reaching its gateway validator
 //   arrival    a client (LP id validators + c) submitting its next transaction
+//   observe    a client learning of a committed transaction it watches (Workload::watchers)
+//   timeout    a closed-loop client giving up waiting for its transaction's commit
 //   fault      a scheduled crash or restart of a validator
 // A validator handles an event as one CPU job (sim/node/cpu_model.h); when all its cores are busy
 // the event waits for the first free core. Everything a job emits takes effect when it finishes.
@@ -70,6 +72,11 @@ class Simulation {
   const Metrics& metrics() const { return metrics_; }
   const SafetyChecker& safety() const { return safety_; }
   const LivenessMonitor& liveness() const { return liveness_; }
+  // The workload's own figures (Workload::make_metrics), empty when it has none.
+  std::vector<WorkloadFigure> workload_figures() const;
+  // Closed loop: transactions whose client gave up waiting for the commit (workload.timeout_ms).
+  std::uint64_t closed_loop_timeouts() const { return closed_timeouts_; }
+  bool workload_has_own_arrivals() const { return workload_->has_own_arrivals(); }
   bool is_byzantine(NodeId node) const { return scenario_.byzantine.of(node) != Behavior::kHonest; }
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
   const NetworkCounters& network_counters() const { return net_counters_; }
@@ -104,6 +111,18 @@ class Simulation {
     OffchainPointer pointer;
     NodeId owner_gateway = 0;
   };
+  // A committed transaction on its way to a client watching it.
+  struct Observation {
+    ClientId client = 0;
+    TxRef tx;
+    TxOutcome outcome = TxOutcome::kApplied;
+  };
+  // A closed-loop client's outstanding transaction.
+  struct ClosedWait {
+    bool waiting = false;
+    std::uint64_t nonce = 0;
+    Hash256 id;
+  };
   // An off-chain read in flight.
   struct Fetch {
     FetchRecord record;
@@ -137,6 +156,11 @@ class Simulation {
   void on_client_tx(const Event& e);
   void on_arrival(const Event& e);
   void on_fault(const Event& e);
+  void on_observe(const Event& e);
+  void on_client_timeout(const Event& e);
+  // What clients learn from the transactions `node` committed: closed-loop commits, watched
+  // transactions. Each reaches the client one access-link latency after the commit.
+  void notify_clients(NodeId node, const CommitRecord& commit, TimeNs now_ns);
   // Off-chain reads: the request reaches the owner's site (serve), the document reaches the
   // reader's gateway (deliver), which hands it to the reader, who decrypts it.
   void on_fetch_serve(const Event& e);
@@ -171,6 +195,11 @@ class Simulation {
   Slab<PendingTimer> timers_;
   Slab<Submission> client_txs_;
   Slab<Fetch> fetches_;
+  Slab<Observation> observations_;
+  std::unique_ptr<WorkloadMetrics> workload_metrics_;
+  bool reactive_ = false;                // workload_->reacts_to_ledger()
+  std::vector<ClosedWait> closed_wait_;  // by client, closed loop only
+  std::uint64_t closed_timeouts_ = 0;
   // Off-chain stores, one per gateway site: digest -> sealed document.
   std::vector<std::unordered_map<Hash256, std::shared_ptr<const Bytes>, Hash256Hasher>> offchain_;
   // Subject -> its latest committed document (ordered: iteration never matters, but cheap).
@@ -183,8 +212,11 @@ class Simulation {
   Bound<&Simulation::on_fault> fault_handler_;
   Bound<&Simulation::on_fetch_serve> fetch_serve_handler_;
   Bound<&Simulation::on_fetch_deliver> fetch_deliver_handler_;
+  Bound<&Simulation::on_observe> observe_handler_;
+  Bound<&Simulation::on_client_timeout> client_timeout_handler_;
   EventKind deliver_kind_ = 0, timer_kind_ = 0, client_tx_kind_ = 0, arrival_kind_ = 0,
-            fault_kind_ = 0, fetch_serve_kind_ = 0, fetch_deliver_kind_ = 0;
+            fault_kind_ = 0, fetch_serve_kind_ = 0, fetch_deliver_kind_ = 0, observe_kind_ = 0,
+            client_timeout_kind_ = 0;
   TimeNs end_ns_ = 0;
   bool violated_ = false;
 };

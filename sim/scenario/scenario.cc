@@ -50,7 +50,38 @@ std::vector<ParamSpec> workload_specs() {
       string_param("kind", "ehr", "workload (see `hlsim list`)", workload_names()),
       int_param("clients", "10", "clients", "client organisations submitting transactions", 1, 1e6),
       number_param("rate_tps", "100", "tx/s",
-                   "total offered rate over all clients (Poisson arrivals)", 0, 1e7),
+                   "total offered rate over all clients (open loop; with arrivals: daily, the "
+                   "mean over a day)",
+                   0, 1e7),
+      number_param("rate_per_org_per_day", "0", "tx/org/day",
+                   "instead of rate_tps: transactions per organisation (client) per day, scaled "
+                   "by clients and day_s (rate_tps = this x clients / day_s); 0: use rate_tps",
+                   0, 1e12),
+      string_param("arrivals", "poisson",
+                   "when clients submit: poisson (open loop, constant rate), daily (open loop, "
+                   "rate following daily_profile over each day_s), closed (each client waits for "
+                   "its commit, then thinks for think_ms)",
+                   {"poisson", "daily", "closed"}),
+      number_param("day_s", "86400", "s",
+                   "simulated seconds that stand for one day (daily profile, and every interval a "
+                   "workload gives in days); 60 replays a day in a minute",
+                   0.001, 8.64e7),
+      number_param("start_hour", "0", "h", "time of day at t = 0 (daily profile)", 0, 24),
+      string_param("daily_profile", "ed",
+                   "arrivals: daily: 'ed' (emergency-department curve, Karaca et al. 2012), "
+                   "'flat', or 24 comma-separated hourly weights (normalised to mean 1)"),
+      number_param("burst_every_s", "0", "s",
+                   "open loop: a burst starts every this many seconds (0: no bursts)", 0, 1e9),
+      number_param("burst_duration_s", "0", "s", "open loop: length of each burst", 0, 1e9),
+      number_param("burst_factor", "1", "x", "open loop: rate multiplier during a burst", 0, 1e6),
+      number_param("think_ms", "1000", "ms",
+                   "arrivals: closed: mean think time (exponential) between a commit and the "
+                   "client's next submission",
+                   0, 1e9),
+      number_param("timeout_ms", "30000", "ms",
+                   "arrivals: closed: a client gives up waiting for its commit after this and "
+                   "moves on (counted as timed out)",
+                   1, 1e9),
       number_param("forged_fraction", "0", "fraction",
                    "share of transactions sent with a corrupted signature (attack injection); the "
                    "gateway must reject every one",
@@ -415,12 +446,50 @@ struct Loader {
       if (!flat.ok()) return flat.error();
       auto given = flat.value();
       auto specs = workload_specs();
-      auto common = ParamValues::parse(specs, take(given, specs), "workload");
+      const auto common_given = take(given, specs);
+      auto common = ParamValues::parse(specs, common_given, "workload");
       if (!common.ok()) return locate(common.error());
       sc.workload.kind = common->get_string("kind");
       sc.workload.clients = static_cast<std::uint32_t>(common->get_int("clients"));
       sc.workload.rate_tps = common->get_double("rate_tps");
       sc.workload.forged_fraction = common->get_double("forged_fraction");
+      {
+        ArrivalConfig& a = sc.workload.arrivals;
+        const std::string kind = common->get_string("arrivals");
+        a.kind = kind == "daily"    ? ArrivalKind::kDaily
+                 : kind == "closed" ? ArrivalKind::kClosed
+                                    : ArrivalKind::kPoisson;
+        const double day_s = common->get_double("day_s");
+        a.day_ns = static_cast<TimeNs>(std::llround(day_s * 1e9));
+        a.start_of_day_ns = static_cast<TimeNs>(
+            std::llround(common->get_double("start_hour") / 24.0 * day_s * 1e9));
+        const double per_org_day = common->get_double("rate_per_org_per_day");
+        if (per_org_day > 0) {
+          if (common_given.contains("rate_tps")) {
+            return error_at("workload.rate_per_org_per_day",
+                            "workload.rate_per_org_per_day: give either rate_tps or "
+                            "rate_per_org_per_day, not both");
+          }
+          sc.workload.rate_tps = per_org_day * sc.workload.clients / day_s;
+        }
+        a.rate_tps = sc.workload.rate_tps;
+        auto profile =
+            parse_daily_profile(common->get_string("daily_profile"), "workload.daily_profile");
+        if (!profile.ok()) return error_at("workload.daily_profile", profile.error().message);
+        a.profile = profile.value();
+        a.burst_every_ns =
+            static_cast<TimeNs>(std::llround(common->get_double("burst_every_s") * 1e9));
+        a.burst_duration_ns =
+            static_cast<TimeNs>(std::llround(common->get_double("burst_duration_s") * 1e9));
+        a.burst_factor = common->get_double("burst_factor");
+        if (a.burst_every_ns > 0 && a.burst_duration_ns > a.burst_every_ns) {
+          return error_at("workload.burst_duration_s",
+                          "workload.burst_duration_s: a burst cannot last longer than "
+                          "burst_every_s");
+        }
+        a.think_ns = ms_to_ns(common->get_double("think_ms"));
+        a.timeout_ns = ms_to_ns(common->get_double("timeout_ms"));
+      }
       const WorkloadInfo* info = find_workload(sc.workload.kind);
       if (auto unknown = check_unknown(given, info->params, specs, "workload"); !unknown.ok()) {
         return unknown.error();

@@ -14,6 +14,7 @@
 #include "ledger/crypto/signature.h"
 #include "ledger/hardware_profile.h"
 #include "ledger/verifier.h"
+#include "sim/clients/arrivals.h"
 #include "sim/kernel/distributions.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/params.h"
@@ -45,8 +46,9 @@ struct ConsensusConfig {
 struct WorkloadConfig {
   std::string kind = "ehr";
   std::uint32_t clients = 10;
-  double rate_tps = 100;       // total offered rate (all clients), Poisson arrivals
+  double rate_tps = 100;       // total offered rate (all clients), daily mean (open loop)
   double forged_fraction = 0;  // share of transactions sent with a broken signature
+  ArrivalConfig arrivals;      // when clients submit (rate_tps copied in)
   ParamValues params;          // the workload's own
 };
 

@@ -189,7 +189,8 @@ Result<std::unique_ptr<Contract>> contract_from_scenario(const std::string& scen
   const WorkloadInfo* info = find_workload(sc->workload.kind);
   if (info == nullptr) return Error{"unknown workload '" + sc->workload.kind + "'"};
   auto workload = info->make(sc->workload.params,
-                             WorkloadSetup{sc->seed, sc->workload.clients, sc->consensus.nodes});
+                             WorkloadSetup{sc->seed, sc->workload.clients, sc->consensus.nodes,
+                                           sc->workload.arrivals.day_ns});
   if (!workload.ok()) return workload.error();
   return workload.value()->make_contract();
 }

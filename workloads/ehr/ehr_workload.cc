@@ -7,6 +7,7 @@
 #include "ledger/crypto/aes_gcm.h"
 #include "ledger/crypto/sha256.h"
 #include "workloads/ehr/ehr_contract.h"
+#include "workloads/ehr/ehr_metrics.h"
 #include "workloads/ehr/ehr_payloads.h"
 
 namespace hlsim::ehr {
@@ -106,6 +107,10 @@ std::optional<std::uint64_t> EhrWorkload::offchain_read(const Transaction& tx) c
   const std::optional<AccessRequest> p = decode_access_request(tx.payload);
   if (!p) return std::nullopt;
   return p->patient;
+}
+
+std::unique_ptr<WorkloadMetrics> EhrWorkload::make_metrics() const {
+  return std::make_unique<EhrMetrics>();
 }
 
 std::unique_ptr<Contract> EhrWorkload::make_contract() const {

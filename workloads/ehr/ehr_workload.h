@@ -59,6 +59,8 @@ class EhrWorkload final : public Workload {
   // REQUIRES: client < organisations.
   TxDraft next_tx(ClientId client, TimeNs now_ns, Rng& rng) override;
   std::unique_ptr<Contract> make_contract() const override;
+  // Revocation enforcement and audit figures (ehr_metrics.h).
+  std::unique_ptr<WorkloadMetrics> make_metrics() const override;
   // record_write (with documents on): its patient's latest document. access_request: its patient.
   std::optional<OffchainPointer> offchain_pointer(const Transaction& tx) const override;
   std::optional<std::uint64_t> offchain_read(const Transaction& tx) const override;
