@@ -137,7 +137,7 @@ TEST(SmallbankWorkloadTest, HStoreAmountsAreFixedAndUniformAmountsStayInRange) {
       EXPECT_LE(a, 300);
     }
   }
-  EXPECT_NEAR(withdrawals, savings / 2, 5 * std::sqrt(savings / 4.0));
+  EXPECT_NEAR(withdrawals, savings / 2.0, 5 * std::sqrt(savings / 4.0));
 }
 
 TEST(SmallbankWorkloadTest, TheSameStreamGivesTheSameDraftsAndClientsDoNotShareState) {
