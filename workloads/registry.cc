@@ -1,12 +1,19 @@
 #include <string_view>
 #include <vector>
 
+#include "workloads/claims/claims_params.h"
+#include "workloads/claims/claims_workload.h"
 #include "workloads/consent/consent_params.h"
 #include "workloads/consent/consent_workload.h"
+#include "workloads/credentials/credentials_params.h"
+#include "workloads/credentials/credentials_workload.h"
 #include "workloads/ehr/ehr_params.h"
 #include "workloads/ehr/ehr_workload.h"
+#include "workloads/mix/mix_workload.h"
 #include "workloads/smallbank/smallbank_params.h"
 #include "workloads/smallbank/smallbank_workload.h"
+#include "workloads/supply/supply_params.h"
+#include "workloads/supply/supply_workload.h"
 #include "workloads/workload.h"
 #include "workloads/ycsb/ycsb_params.h"
 #include "workloads/ycsb/ycsb_workload.h"
@@ -21,6 +28,28 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "(Zipf-hot patients); the contract checks consent and audits every request",
        .params = ehr::ehr_param_specs(),
        .make = ehr::make_ehr_workload},
+      {.name = "claims",
+       .summary = "claims adjudication between providers and payers: providers submit claims "
+                  "(Zipf-hot patients, ~5.35 lines) that the contract adjudicates against plan "
+                  "coverage, fee schedule, annual limit and duplicates; payers pay approved claims "
+                  "they observe on the ledger; duplicate and upcoded frauds are injected",
+       .params = claims::claims_param_specs(),
+       .make = claims::make_claims_workload},
+      {.name = "credentials",
+       .summary = "clinician credentials: licensing boards issue, renew (every 36 months) and "
+                  "revoke licences; hospitals verify a clinician's licence at the point of care "
+                  "(Zipf-hot clinicians), with an audit trail; verifications of just-revoked "
+                  "licences are injected to measure revocation exposure",
+       .params = credentials::credentials_param_specs(),
+       .make = credentials::make_credentials_workload},
+      {.name = "supply",
+       .summary = "Drug supply chain track and trace (US DSCSA, GS1 EPCIS events): manufacturers "
+                  "commission and pack serialized units and ship pallets to wholesalers, who ship "
+                  "cases on to pharmacies, who dispense; the contract keeps custody per serial "
+                  "and denies injected counterfeits (unknown serial, double dispense, broken "
+                  "custody)",
+       .params = supply::supply_param_specs(),
+       .make = supply::make_supply_workload},
       {.name = "consent",
        .summary = "clinical-trial consent (MedRec-style): sponsors register trials and activate "
                   "sites, sites enrol participants under a versioned consent, amendments force "
@@ -42,8 +71,27 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "benchmarks",
        .params = ycsb::ycsb_param_specs(),
        .make = ycsb::make_ycsb_workload},
+      {.name = std::string(kMixWorkload),
+       .summary = "several workloads on one ledger at relative weights: mix: {ehr: 3, supply: 1} "
+                  "with each component's parameters in a map under its name (ehr: {patients: "
+                  "5000}); kinds are reported as component/kind",
+       .params = {},
+       .make = [](const ParamValues&, const WorkloadSetup&) -> Result<std::unique_ptr<Workload>> {
+         return Error{
+             "workload.mix: a mixed workload is built from its components "
+             "(workload.mix)"};
+       }},
   };
   return registry;
+}
+
+Result<std::unique_ptr<Workload>> make_workload(std::string_view kind, const ParamValues& params,
+                                                const std::vector<MixPart>& parts,
+                                                const WorkloadSetup& setup) {
+  if (kind == kMixWorkload) return mix::make_mix_workload(parts, setup);
+  const WorkloadInfo* info = find_workload(kind);
+  if (info == nullptr) return Error{"workload.kind: unknown workload '" + std::string(kind) + "'"};
+  return info->make(params, setup);
 }
 
 const WorkloadInfo* find_workload(std::string_view name) {

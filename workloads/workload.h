@@ -134,4 +134,19 @@ struct WorkloadInfo {
 const std::vector<WorkloadInfo>& workload_registry();
 const WorkloadInfo* find_workload(std::string_view name);
 
+// One component of a mixed workload (workload.kind: mix): a registered workload, its share of the
+// transactions (a relative weight) and its own parameters.
+struct MixPart {
+  std::string kind;
+  double weight = 1;
+  ParamValues params;
+};
+inline constexpr std::string_view kMixWorkload = "mix";
+
+// The workload a scenario names: `kind`'s factory with `params`, or for "mix" the mixture of
+// `parts` (workloads/mix/mix_workload.h).
+Result<std::unique_ptr<Workload>> make_workload(std::string_view kind, const ParamValues& params,
+                                                const std::vector<MixPart>& parts,
+                                                const WorkloadSetup& setup);
+
 }  // namespace hlsim

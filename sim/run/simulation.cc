@@ -50,7 +50,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(const Scenario& sc) {
 
   WorkloadSetup setup{sc.seed, sc.workload.clients, sc.consensus.nodes,
                       sc.workload.arrivals.day_ns};
-  auto workload = winfo->make(sc.workload.params, setup);
+  auto workload = make_workload(sc.workload.kind, sc.workload.params, sc.workload.mix, setup);
   if (!workload.ok()) return workload.error();
 
   if (sc.ledger.storage == "rocksdb") {

@@ -219,6 +219,67 @@ struct Loader {
     return Status::Ok();
   }
 
+  // workload.mix: {component: weight, ...} and workload.<component>: {its parameters}, only for
+  // kind: mix. Components keep the scenario's order.
+  Result<std::vector<MixPart>> mix_parts(const std::string& kind,
+                                         std::map<std::string, YAML::Node>& nested) {
+    std::vector<MixPart> parts;
+    if (kind != kMixWorkload) {
+      if (!nested.empty()) {
+        const std::string key = "workload." + nested.begin()->first;
+        return error_at(key, key + ": only a mixed workload (kind: mix) takes a map here");
+      }
+      return parts;
+    }
+    if (!nested.count("mix")) {
+      return error_at("workload.kind",
+                      "workload.mix: required with kind: mix, e.g. mix: {ehr: 3, supply: 1}");
+    }
+    const YAML::Node weights = nested["mix"];
+    if (!weights.IsMap() || weights.size() == 0) {
+      return error_at("workload.mix", "workload.mix: expected a map of workload: weight");
+    }
+    for (const auto& kv : weights) {
+      const std::string name = kv.first.as<std::string>();
+      const std::string key = "workload.mix." + name;
+      note_line(key, kv.first);
+      const WorkloadInfo* info = find_workload(name);
+      if (info == nullptr || name == kMixWorkload) {
+        const std::string hint = closest_match(name, workload_names());
+        return error_at(key, key + ": not a workload that can be mixed" +
+                                 (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
+      double w = 0;
+      if (!kv.second.IsScalar() || !parse_double(kv.second.Scalar(), w) || !(w >= 0) ||
+          !std::isfinite(w)) {
+        return error_at(key, key + ": expected a non-negative weight");
+      }
+      std::map<std::string, std::string> given;
+      if (nested.count(name)) {
+        auto flat = flatten(nested[name], "workload." + name, {}, nullptr);
+        if (!flat.ok()) return flat.error();
+        given = flat.value();
+      }
+      if (auto unknown = check_unknown(given, info->params, {}, "workload." + name);
+          !unknown.ok()) {
+        return unknown.error();
+      }
+      auto params = ParamValues::parse(info->params, given, "workload." + name);
+      if (!params.ok()) return locate(params.error());
+      parts.push_back({name, w, std::move(params.value())});
+    }
+    for (const auto& [name, node] : nested) {
+      if (name == "mix") continue;
+      if (std::none_of(parts.begin(), parts.end(),
+                       [&](const MixPart& p) { return p.kind == name; })) {
+        return error_at(
+            "workload." + name,
+            "workload." + name + ": parameters for a workload that is not in workload.mix");
+      }
+    }
+    return parts;
+  }
+
   Result<Distribution> jitter(const YAML::Node& node, const std::string& path) {
     std::map<std::string, std::string> raw;
     std::map<std::string, YAML::Node> none;
@@ -442,7 +503,11 @@ struct Loader {
 
     // workload
     {
-      auto flat = flatten(sections["workload"], "workload", {}, nullptr);
+      // A mix has nested maps: its weights (mix) and each component's parameters.
+      std::vector<std::string> nested_ok = {"mix"};
+      for (const auto& name : workload_names()) nested_ok.push_back(name);
+      std::map<std::string, YAML::Node> nested;
+      auto flat = flatten(sections["workload"], "workload", nested_ok, &nested);
       if (!flat.ok()) return flat.error();
       auto given = flat.value();
       auto specs = workload_specs();
@@ -497,6 +562,9 @@ struct Loader {
       auto params = ParamValues::parse(info->params, given, "workload");
       if (!params.ok()) return locate(params.error());
       sc.workload.params = std::move(params.value());
+      auto mix = mix_parts(sc.workload.kind, nested);
+      if (!mix.ok()) return mix.error();
+      sc.workload.mix = std::move(mix.value());
     }
 
     // network

@@ -20,6 +20,7 @@
 #include "sim/kernel/params.h"
 #include "sim/kernel/result.h"
 #include "sim/kernel/time.h"
+#include "workloads/workload.h"
 
 namespace hlsim {
 
@@ -50,6 +51,7 @@ struct WorkloadConfig {
   double forged_fraction = 0;  // share of transactions sent with a broken signature
   ArrivalConfig arrivals;      // when clients submit (rate_tps copied in)
   ParamValues params;          // the workload's own
+  std::vector<MixPart> mix;    // kind: mix — the components, in the scenario's order
 };
 
 struct LedgerConfig {

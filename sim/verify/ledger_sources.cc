@@ -186,11 +186,9 @@ Result<std::unique_ptr<Contract>> contract_from_scenario(const std::string& scen
   emitter << minimal;
   auto sc = load_scenario_text(emitter.c_str(), "recorded scenario", {}, ".", data_dir);
   if (!sc.ok()) return sc.error();
-  const WorkloadInfo* info = find_workload(sc->workload.kind);
-  if (info == nullptr) return Error{"unknown workload '" + sc->workload.kind + "'"};
-  auto workload = info->make(sc->workload.params,
-                             WorkloadSetup{sc->seed, sc->workload.clients, sc->consensus.nodes,
-                                           sc->workload.arrivals.day_ns});
+  auto workload = make_workload(sc->workload.kind, sc->workload.params, sc->workload.mix,
+                                WorkloadSetup{sc->seed, sc->workload.clients, sc->consensus.nodes,
+                                              sc->workload.arrivals.day_ns});
   if (!workload.ok()) return workload.error();
   return workload.value()->make_contract();
 }
