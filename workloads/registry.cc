@@ -3,16 +3,22 @@
 
 #include "workloads/claims/claims_params.h"
 #include "workloads/claims/claims_workload.h"
+#include "workloads/consent/consent_params.h"
+#include "workloads/consent/consent_workload.h"
 #include "workloads/credentials/credentials_params.h"
 #include "workloads/credentials/credentials_workload.h"
 #include "workloads/ehr/ehr_params.h"
 #include "workloads/ehr/ehr_workload.h"
 #include "workloads/mix/mix_workload.h"
+#include "workloads/smallbank/smallbank_params.h"
+#include "workloads/smallbank/smallbank_workload.h"
 #include "workloads/supply/supply_params.h"
 #include "workloads/supply/supply_workload.h"
 #include "workloads/trace/synthea_params.h"
 #include "workloads/trace/synthea_workload.h"
 #include "workloads/workload.h"
+#include "workloads/ycsb/ycsb_params.h"
+#include "workloads/ycsb/ycsb_workload.h"
 
 namespace hlsim {
 
@@ -24,12 +30,14 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "(Zipf-hot patients); the contract checks consent and audits every request",
        .params = ehr::ehr_param_specs(),
        .make = ehr::make_ehr_workload},
-      {.name = "synthea",
-       .summary = "replay of a Synthea CSV export at its own timestamps: each encounter and "
-                  "medication becomes an EHR record_write by its organisation (client i = row i "
-                  "of organizations.csv), judged by the EHR contract",
-       .params = trace::synthea_param_specs(),
-       .make = trace::make_synthea_workload},
+      {.name = "supply",
+       .summary = "Drug supply chain track and trace (US DSCSA, GS1 EPCIS events): manufacturers "
+                  "commission and pack serialized units and ship pallets to wholesalers, who ship "
+                  "cases on to pharmacies, who dispense; the contract keeps custody per serial "
+                  "and denies injected counterfeits (unknown serial, double dispense, broken "
+                  "custody)",
+       .params = supply::supply_param_specs(),
+       .make = supply::make_supply_workload},
       {.name = "claims",
        .summary = "claims adjudication between providers and payers: providers submit claims "
                   "(Zipf-hot patients, ~5.35 lines) that the contract adjudicates against plan "
@@ -44,14 +52,33 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "licences are injected to measure revocation exposure",
        .params = credentials::credentials_param_specs(),
        .make = credentials::make_credentials_workload},
-      {.name = "supply",
-       .summary = "Drug supply chain track and trace (US DSCSA, GS1 EPCIS events): manufacturers "
-                  "commission and pack serialized units and ship pallets to wholesalers, who ship "
-                  "cases on to pharmacies, who dispense; the contract keeps custody per serial "
-                  "and denies injected counterfeits (unknown serial, double dispense, broken "
-                  "custody)",
-       .params = supply::supply_param_specs(),
-       .make = supply::make_supply_workload},
+      {.name = "consent",
+       .summary = "clinical-trial consent (MedRec-style): sponsors register trials and activate "
+                  "sites, sites enrol participants under a versioned consent, amendments force "
+                  "re-consent, withdrawal is permanent; reads by the sponsor or granted monitors "
+                  "are applied only under a current consent, with injected violations",
+       .params = consent::consent_param_specs(),
+       .make = consent::make_consent_workload},
+      {.name = "ycsb",
+       .summary = "YCSB core workloads A/B/C (Cooper et al., SoCC 2010) as ledger transactions, "
+                  "as BLOCKBENCH runs them: a load phase inserts 1 KB records, then Zipf(0.99) "
+                  "reads and one-field updates; for comparison with published blockchain "
+                  "benchmarks",
+       .params = ycsb::ycsb_param_specs(),
+       .make = ycsb::make_ycsb_workload},
+      {.name = "smallbank",
+       .summary = "Smallbank (Alomari et al., ICDE 2008) as H-Store and BLOCKBENCH run it: "
+                  "balance, deposit_checking, transact_savings, amalgamate, write_check and "
+                  "send_payment over checking and savings accounts, with an optional hotspot; "
+                  "for comparison with published blockchain benchmarks",
+       .params = smallbank::smallbank_param_specs(),
+       .make = smallbank::make_smallbank_workload},
+      {.name = "synthea",
+       .summary = "replay of a Synthea CSV export at its own timestamps: each encounter and "
+                  "medication becomes an EHR record_write by its organisation (client i = row i "
+                  "of organizations.csv), judged by the EHR contract",
+       .params = trace::synthea_param_specs(),
+       .make = trace::make_synthea_workload},
       {.name = std::string(kMixWorkload),
        .summary = "several workloads on one ledger at relative weights: mix: {ehr: 3, supply: 1} "
                   "with each component's parameters in a map under its name (ehr: {patients: "
