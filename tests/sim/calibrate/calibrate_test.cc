@@ -189,10 +189,9 @@ TEST_F(RealCalibrationTest, FiguresArePositiveAndSanelyOrdered) {
                         p.ecdsa_p256_verify_ns, p.tx_execute_ns}) {
     EXPECT_GT(direct, 0);
   }
-  // Orderings that hold on any machine by a wide margin (factors, not percent).
-  EXPECT_GT(p.ed25519_verify_ns, p.ed25519_sign_ns);
-  EXPECT_GT(p.ecdsa_p256_verify_ns, p.ecdsa_p256_sign_ns);
-  EXPECT_GT(p.ed25519_sign_ns, p.sha256_ns_per_call);
+  // No orderings between figures: each is a wall-clock measurement, and on a shared machine a
+  // neighbour's burst during one of them can invert even a 3x gap (ECDSA verify vs sign was seen
+  // inverted). Relative speeds are the benchmarks' business (bench/), not a unit test's.
 }
 
 TEST_F(RealCalibrationTest, CleansUpItsScratchDirectory) {
