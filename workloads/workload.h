@@ -129,6 +129,10 @@ struct WorkloadInfo {
   std::string summary;
   std::vector<ParamSpec> params;  // keys allowed under `workload:` besides the common ones
   std::function<Result<std::unique_ptr<Workload>>(const ParamValues&, const WorkloadSetup&)> make;
+  // A published figure for its load, per organisation per day (workload.rate_per_org_per_day:
+  // typical), and where it comes from; 0 when there is none (benchmarks, replays).
+  double typical_rate_per_org_per_day = 0;
+  std::string typical_rate_source;
 };
 
 const std::vector<WorkloadInfo>& workload_registry();

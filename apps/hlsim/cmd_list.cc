@@ -64,6 +64,11 @@ void list_workloads() {
   std::printf("workloads (workload.kind; parameters go under workload:)\n");
   for (const auto& w : workload_registry()) {
     std::printf("  %s — %s\n", w.name.c_str(), w.summary.c_str());
+    if (w.typical_rate_per_org_per_day > 0) {
+      std::printf(
+          "    typical load (rate_per_org_per_day: typical): %g tx per organisation per day — %s\n",
+          w.typical_rate_per_org_per_day, w.typical_rate_source.c_str());
+    }
     print_specs(w.params);
   }
 }

@@ -53,10 +53,10 @@ std::vector<ParamSpec> workload_specs() {
                    "total offered rate over all clients (open loop; with arrivals: daily, the "
                    "mean over a day)",
                    0, 1e7),
-      number_param("rate_per_org_per_day", "0", "tx/org/day",
+      string_param("rate_per_org_per_day", "0",
                    "instead of rate_tps: transactions per organisation (client) per day, scaled "
-                   "by clients and day_s (rate_tps = this x clients / day_s); 0: use rate_tps",
-                   0, 1e12),
+                   "by clients and day_s (rate_tps = this x clients / day_s), or 'typical' for "
+                   "the workload's published figure (hlsim list workloads); 0: use rate_tps"),
       string_param("arrivals", "poisson",
                    "when clients submit: poisson (open loop, constant rate), daily (open loop, "
                    "rate following daily_profile over each day_s), closed (each client waits for "
@@ -528,7 +528,23 @@ struct Loader {
         a.day_ns = static_cast<TimeNs>(std::llround(day_s * 1e9));
         a.start_of_day_ns = static_cast<TimeNs>(
             std::llround(common->get_double("start_hour") / 24.0 * day_s * 1e9));
-        const double per_org_day = common->get_double("rate_per_org_per_day");
+        const std::string per_org_text = common->get_string("rate_per_org_per_day");
+        double per_org_day = 0;
+        if (per_org_text == "typical") {
+          const WorkloadInfo* w = find_workload(sc.workload.kind);
+          per_org_day = w != nullptr ? w->typical_rate_per_org_per_day : 0;
+          if (!(per_org_day > 0)) {
+            return error_at("workload.rate_per_org_per_day",
+                            "workload.rate_per_org_per_day: workload '" + sc.workload.kind +
+                                "' has no published typical rate; give a number");
+          }
+        } else if (!parse_double(per_org_text, per_org_day) || !(per_org_day >= 0) ||
+                   !std::isfinite(per_org_day)) {
+          return error_at("workload.rate_per_org_per_day",
+                          "workload.rate_per_org_per_day: expected a number >= 0 or 'typical', "
+                          "got '" +
+                              per_org_text + "'");
+        }
         if (per_org_day > 0) {
           if (common_given.contains("rate_tps")) {
             return error_at("workload.rate_per_org_per_day",

@@ -96,6 +96,13 @@ TEST(ArrivalsRunTest, RatePerOrganisationPerDayScalesWithClientsAndDayLength) {
   // 8 organisations x 1000 tx per day, a day of 40 s: 200 tx/s.
   Ran r = run("rate_per_org_per_day: 1000, day_s: 40");
   EXPECT_DOUBLE_EQ(r.summary.offered_tps_configured, 200);
+  // The workload's published figure: ehr, 350 encounters per hospital per day (AHA).
+  auto typical = load("rate_per_org_per_day: typical, day_s: 70");
+  ASSERT_TRUE(typical.ok()) << typical.error().message;
+  EXPECT_DOUBLE_EQ(typical->workload.rate_tps, 350.0 * 8 / 70);
+  auto bad_rate = load("rate_per_org_per_day: lots");
+  ASSERT_FALSE(bad_rate.ok());
+  EXPECT_NE(bad_rate.error().message.find("workload.rate_per_org_per_day"), std::string::npos);
   auto both = load("rate_tps: 10, rate_per_org_per_day: 1000");
   ASSERT_FALSE(both.ok());
   EXPECT_NE(both.error().message.find("workload.rate_per_org_per_day"), std::string::npos);
