@@ -14,6 +14,8 @@
 #include "workloads/smallbank/smallbank_workload.h"
 #include "workloads/supply/supply_params.h"
 #include "workloads/supply/supply_workload.h"
+#include "workloads/trace/epcis_params.h"
+#include "workloads/trace/epcis_workload.h"
 #include "workloads/trace/synthea_params.h"
 #include "workloads/trace/synthea_workload.h"
 #include "workloads/workload.h"
@@ -79,6 +81,13 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "of organizations.csv), judged by the EHR contract",
        .params = trace::synthea_param_specs(),
        .make = trace::make_synthea_workload},
+      {.name = "epcis",
+       .summary = "replay of a GS1 EPCIS document (JSON or XML) at its own event times as drug "
+                  "supply chain transactions: commissioning, packing, shipping, receiving, "
+                  "unpacking, dispensing and decommissioning by the document's organisations, "
+                  "judged by the supply contract",
+       .params = trace::epcis_param_specs(),
+       .make = trace::make_epcis_workload},
       {.name = std::string(kMixWorkload),
        .summary = "several workloads on one ledger at relative weights: mix: {ehr: 3, supply: 1} "
                   "with each component's parameters in a map under its name (ehr: {patients: "
