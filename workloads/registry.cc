@@ -14,6 +14,8 @@
 #include "workloads/smallbank/smallbank_workload.h"
 #include "workloads/supply/supply_params.h"
 #include "workloads/supply/supply_workload.h"
+#include "workloads/trace/epcis_params.h"
+#include "workloads/trace/epcis_workload.h"
 #include "workloads/trace/synthea_params.h"
 #include "workloads/trace/synthea_workload.h"
 #include "workloads/workload.h"
@@ -99,6 +101,15 @@ const std::vector<WorkloadInfo>& workload_registry() {
                   "of organizations.csv), judged by the EHR contract",
        .params = trace::synthea_param_specs(),
        .make = trace::make_synthea_workload,
+       .typical_rate_per_org_per_day = 0,
+       .typical_rate_source = ""},
+      {.name = "epcis",
+       .summary = "replay of a GS1 EPCIS document (JSON or XML) at its own event times as drug "
+                  "supply chain transactions: commissioning, packing, shipping, receiving, "
+                  "unpacking, dispensing and decommissioning by the document's organisations, "
+                  "judged by the supply contract",
+       .params = trace::epcis_param_specs(),
+       .make = trace::make_epcis_workload,
        .typical_rate_per_org_per_day = 0,
        .typical_rate_source = ""},
       {.name = std::string(kMixWorkload),
