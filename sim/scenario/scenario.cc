@@ -268,7 +268,9 @@ struct Loader {
       if (!params.ok()) return locate(params.error());
       parts.push_back({name, w, std::move(params.value())});
     }
-    for (const auto& [name, node] : nested) {
+    for (const auto& entry : nested) {
+      // Not a structured binding: clang 14 cannot capture one in the lambda below.
+      const std::string& name = entry.first;
       if (name == "mix") continue;
       if (std::none_of(parts.begin(), parts.end(),
                        [&](const MixPart& p) { return p.kind == name; })) {
