@@ -45,8 +45,8 @@ TEST(EhrMetricsTest, RevocationLatencyExposureAndEnforcementAreCounted) {
   m.on_commit(access(7, 2, 50 * ms), TxOutcome::kApplied, 60 * ms);
   m.on_commit(access(8, 2, 50 * ms), TxOutcome::kApplied, 60 * ms);  // another patient
   m.on_commit(revoke(7, 2, 40 * ms), TxOutcome::kApplied, 70 * ms);
-  m.on_commit(access(7, 2, 80 * ms), TxOutcome::kDenied, 90 * ms);  // enforced
-  m.on_commit(access(9, 3, 80 * ms), TxOutcome::kDenied, 90 * ms);  // never granted
+  m.on_commit(access(7, 2, 80 * ms), TxOutcome::kDenied, 90 * ms);    // enforced
+  m.on_commit(access(9, 3, 80 * ms), TxOutcome::kDenied, 90 * ms);    // never granted
   m.on_commit(revoke(9, 3, 100 * ms), TxOutcome::kDenied, 190 * ms);  // not applied: ignored
   auto f = figures(m);
   EXPECT_EQ(f["revocations"], 1);

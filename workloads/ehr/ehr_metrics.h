@@ -29,7 +29,7 @@ class EhrMetrics final : public WorkloadMetrics {
  private:
   using Pair = std::pair<std::uint64_t, std::uint32_t>;  // (patient, organisation)
   struct PairState {
-    bool revoked = false;                 // a revocation committed, no grant since
+    bool revoked = false;                  // a revocation committed, no grant since
     std::vector<TimeNs> applied_reads_ns;  // submit times of reads applied since the last change
   };
   std::map<Pair, PairState> pairs_;
