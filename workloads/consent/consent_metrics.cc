@@ -6,16 +6,15 @@
 #include <string>
 
 #include "workloads/consent/consent_payloads.h"
+#include "workloads/percentile.h"
 
 namespace hlsim::consent {
 
 double percentile_ms(std::vector<TimeNs> values_ns, double q) {
-  if (values_ns.empty()) return 0;
-  std::sort(values_ns.begin(), values_ns.end());
-  const auto n = static_cast<double>(values_ns.size());
-  const auto rank = static_cast<std::size_t>(std::max(1.0, std::ceil(q * n)));
-  return static_cast<double>(values_ns[std::min(rank, values_ns.size()) - 1]) /
-         static_cast<double>(kNsPerMs);
+  std::vector<double> ms;
+  ms.reserve(values_ns.size());
+  for (TimeNs v : values_ns) ms.push_back(static_cast<double>(v) / static_cast<double>(kNsPerMs));
+  return nearest_rank(std::move(ms), q);
 }
 
 ConsentMetrics::ConsentMetrics(const Roles& roles, std::uint32_t trials)

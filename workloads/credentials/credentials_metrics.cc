@@ -4,18 +4,15 @@
 #include <cmath>
 
 #include "workloads/credentials/credentials_payloads.h"
+#include "workloads/percentile.h"
 
 namespace hlsim::credentials {
 namespace {
 
 constexpr std::size_t kRecentPerLicence = 64;
 
-// Nearest-rank percentile (as the run summary's latency percentiles). REQUIRES: non-empty.
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100 * static_cast<double>(v.size())));
-  return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
-}
+// Nearest-rank percentile, p in percent (workloads/percentile.h).
+double percentile(std::vector<double> v, double p) { return nearest_rank(std::move(v), p / 100); }
 
 }  // namespace
 

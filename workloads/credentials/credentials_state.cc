@@ -1,20 +1,10 @@
 #include "workloads/credentials/credentials_state.h"
 
 #include "ledger/encoding.h"
+#include "workloads/state_keys.h"
 
 namespace hlsim::credentials {
 namespace {
-
-// Appends `v` as exactly `digits` lower-case hex digits.
-void append_hex(std::string& out, std::uint64_t v, int digits) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = digits - 1; i >= 0; --i) out.push_back(kHex[(v >> (4 * i)) & 0xF]);
-}
-
-std::string to_value(const Writer& w) {
-  const Bytes& b = w.data();
-  return {b.begin(), b.end()};
-}
 
 std::string licence_suffix(std::uint32_t board, std::uint64_t clinician) {
   std::string k;

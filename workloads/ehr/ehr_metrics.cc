@@ -4,16 +4,17 @@
 #include <cmath>
 
 #include "workloads/ehr/ehr_payloads.h"
+#include "workloads/percentile.h"
 
 namespace hlsim::ehr {
 namespace {
 
 // Nearest-rank percentile in ms; 0 for no samples.
-double percentile_ms(std::vector<TimeNs> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(v.size())));
-  return static_cast<double>(v[std::max<std::size_t>(rank, 1) - 1]) / 1e6;
+double percentile_ms(const std::vector<TimeNs>& v, double p) {
+  std::vector<double> ms;
+  ms.reserve(v.size());
+  for (TimeNs t : v) ms.push_back(static_cast<double>(t) / 1e6);
+  return nearest_rank(std::move(ms), p);
 }
 
 }  // namespace

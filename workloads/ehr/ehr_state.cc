@@ -1,23 +1,9 @@
 #include "workloads/ehr/ehr_state.h"
 
 #include "ledger/encoding.h"
+#include "workloads/state_keys.h"
 
 namespace hlsim::ehr {
-namespace {
-
-// Appends `v` as exactly `digits` lower-case hex digits.
-void append_hex(std::string& out, std::uint64_t v, int digits) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = digits - 1; i >= 0; --i) out.push_back(kHex[(v >> (4 * i)) & 0xF]);
-}
-
-std::string to_value(const Writer& w) {
-  const Bytes& b = w.data();
-  return {b.begin(), b.end()};
-}
-
-}  // namespace
-
 std::string record_key(std::uint64_t patient, std::uint64_t record_id) {
   std::string k = "ehr/rec/";
   append_hex(k, patient, 16);

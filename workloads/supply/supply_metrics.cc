@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "workloads/percentile.h"
 #include "workloads/supply/supply_epc.h"
 
 namespace hlsim::supply {
@@ -15,9 +16,7 @@ constexpr std::array<const char*, kCounterfeitKindCount> kTypeNames = {
 
 // Nearest-rank percentile of sorted samples; 0 when there are none.
 double percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+  return nearest_rank_sorted(sorted, q);
 }
 
 double rate_percent(std::uint64_t part, std::uint64_t whole) {
