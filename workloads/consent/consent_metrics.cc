@@ -10,7 +10,7 @@
 
 namespace hlsim::consent {
 
-double percentile_ms(std::vector<TimeNs> values_ns, double q) {
+double percentile_ms(const std::vector<TimeNs>& values_ns, double q) {
   std::vector<double> ms;
   ms.reserve(values_ns.size());
   for (TimeNs v : values_ns) ms.push_back(static_cast<double>(v) / static_cast<double>(kNsPerMs));

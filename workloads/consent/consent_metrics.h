@@ -94,6 +94,6 @@ class ConsentMetrics final : public WorkloadMetrics {
 };
 
 // Nearest-rank percentile (q in [0, 1]) of `values_ns` in milliseconds; 0 when empty.
-double percentile_ms(std::vector<TimeNs> values_ns, double q);
+double percentile_ms(const std::vector<TimeNs>& values_ns, double q);
 
 }  // namespace hlsim::consent
