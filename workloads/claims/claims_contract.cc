@@ -55,13 +55,31 @@ bool upcoded(const Claim& c) {
   });
 }
 
+// The member's coverage for a claim to `payer`, or nullopt when the patient is not its member.
+std::optional<Enrolment> coverage(const KvStore& state, const ClaimsRules& rules,
+                                  std::uint64_t patient, std::uint32_t payer) {
+  if (rules.membership == Membership::kEnrolled) {
+    const std::optional<std::string> raw = state.get(member_key(patient, payer));
+    if (!raw) return std::nullopt;
+    return decode_enrolment(*raw);  // a damaged record counts as absent, as in load_claim
+  }
+  if (rules.payer_of(patient) != payer) return std::nullopt;
+  Enrolment cover{rules.plan_of(patient), rules.annual_limit_cents, 0};
+  if (const std::optional<std::string> raw = state.get(member_key(patient))) {
+    if (std::optional<Enrolment> e = decode_enrolment(*raw)) cover = *e;
+  }
+  return cover;
+}
+
 }  // namespace
 
 ClaimsContract::ClaimsContract(const ClaimsRules& rules) : rules_(rules) {
-  if (rules.payers == 0 || rules.payers >= rules.organisations || rules.patients == 0 ||
+  if (rules.payers == 0 || rules.payers >= rules.organisations ||
+      rules.first_payer > rules.organisations - rules.payers || rules.patients == 0 ||
       rules.annual_limit_cents == 0) {
     throw std::invalid_argument(
-        "ClaimsContract needs 1 <= payers < organisations, patients >= 1 and an annual limit");
+        "ClaimsContract needs 1 <= payers < organisations, first_payer + payers <= "
+        "organisations, patients >= 1 and an annual limit");
   }
 }
 
@@ -81,11 +99,12 @@ ApplyResult ClaimsContract::apply_claim(KvStore& state, const Transaction& tx,
                                         TimeNs block_time_ns) {
   const std::optional<Claim> c = decode_claim(tx.payload);
   if (!c || c->provider != tx.client || !rules_.is_provider(c->provider) ||
-      c->patient >= rules_.patients || c->payer >= rules_.payers) {
+      c->patient >= rules_.patients || !rules_.is_payer(c->payer)) {
     return invalid();
   }
+  const bool table = rules_.codes == Codes::kTable;
   for (const ClaimLine& l : c->lines) {
-    if (!find_code(l.code) || l.units == 0 || l.amount_cents > kLineAmountMaxCents) {
+    if ((table && !find_code(l.code)) || l.units == 0 || l.amount_cents > kLineAmountMaxCents) {
       return invalid();
     }
   }
@@ -103,29 +122,26 @@ ApplyResult ClaimsContract::apply_claim(KvStore& state, const Transaction& tx,
 
   const Hash256 fingerprint = claim_fingerprint(*c);
   const std::string dup_key = duplicate_key(fingerprint);
-  if (rules_.payer_of(c->patient) != c->payer) {
+  const std::optional<Enrolment> cover = coverage(state, rules_, c->patient, c->payer);
+  if (!cover) {
     rec.reason = ClaimReason::kNotMember;
   } else if (state.get(dup_key)) {
     rec.reason = ClaimReason::kDuplicate;
-  } else if (upcoded(*c)) {
+  } else if (table && upcoded(*c)) {
     rec.reason = ClaimReason::kUpcoded;
   } else {
-    Enrolment cover{rules_.plan_of(c->patient), rules_.annual_limit_cents, 0};
-    if (const std::optional<std::string> raw = state.get(member_key(c->patient))) {
-      if (std::optional<Enrolment> e = decode_enrolment(*raw)) cover = *e;
-    }
     const std::string used_key = usage_key(c->patient, c->service_day / kDaysPerPlanYear);
     std::uint64_t used = 0;
     if (const std::optional<std::string> raw = state.get(used_key)) {
       used = decode_cents(*raw).value_or(0);
     }
-    std::uint64_t left = cover.annual_limit_cents > used ? cover.annual_limit_cents - used : 0;
+    std::uint64_t left = cover->annual_limit_cents > used ? cover->annual_limit_cents - used : 0;
     bool any_approved = false;
     bool all_in_full = true;
     for (std::size_t i = 0; i < c->lines.size(); ++i) {
       const ClaimLine& l = c->lines[i];
       LineResult& r = rec.lines[i];
-      if (!plan_covers(cover.plan, *find_code(l.code))) {
+      if (table && !plan_covers(cover->plan, *find_code(l.code))) {
         r.reason = LineReason::kNotCovered;
       } else if (left == 0 && l.amount_cents > 0) {
         r.reason = LineReason::kLimitExhausted;
@@ -183,9 +199,12 @@ ApplyResult ClaimsContract::apply_enroll(KvStore& state, const Transaction& tx,
       p->annual_limit_cents == 0) {
     return invalid();
   }
-  if (rules_.payer_of(p->patient) != p->payer) return ApplyResult{TxOutcome::kDenied, 0, 0};
+  const bool enrolled = rules_.membership == Membership::kEnrolled;
+  if (!enrolled && rules_.payer_of(p->patient) != p->payer) {
+    return ApplyResult{TxOutcome::kDenied, 0, 0};
+  }
   CountingWriter out(state);
-  out.put(member_key(p->patient),
+  out.put(enrolled ? member_key(p->patient, p->payer) : member_key(p->patient),
           encode_value(Enrolment{p->plan, p->annual_limit_cents, block_time_ns}));
   return out.finish(TxOutcome::kApplied);
 }

@@ -32,7 +32,12 @@ struct ClaimsConfig {
   std::uint32_t payment_bytes = 0;
   std::uint32_t enroll_bytes = 0;
 
-  ClaimsRules rules() const { return {organisations, payers, patients, annual_limit_cents}; }
+  ClaimsRules rules() const {
+    return {.organisations = organisations,
+            .payers = payers,
+            .patients = patients,
+            .annual_limit_cents = annual_limit_cents};
+  }
 };
 
 // Reads and cross-checks the values (parsed against claims_param_specs()) for `setup`. Errors

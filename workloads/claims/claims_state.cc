@@ -28,6 +28,13 @@ std::string member_key(std::uint64_t patient) {
   return k;
 }
 
+std::string member_key(std::uint64_t patient, std::uint32_t payer) {
+  std::string k = member_key(patient);
+  k.push_back('/');
+  append_hex(k, payer, 8);
+  return k;
+}
+
 std::string encode_value(const ClaimRecord& v) {
   Writer w;
   w.u64(v.patient);

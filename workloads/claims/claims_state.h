@@ -8,6 +8,8 @@
 //                                                              fingerprint, claims_payloads.h)
 //   claims/used/<patient:16>/<plan_year:8>    -> u64 cents approved for the member that year
 //   claims/member/<patient:16>                -> Enrolment    (latest enrol; absent: convention)
+//   claims/member/<patient:16>/<payer:8>      -> Enrolment    (Membership::kEnrolled: the
+//                                                              payer's enrol; absent: no member)
 //
 // Values use the canonical encoding (ledger/encoding.h):
 //   ClaimRecord : u64 patient | u32 payer | u32 service_day | i64 submitted_ns | u8 reason |
@@ -85,6 +87,7 @@ std::string claim_key(std::uint32_t provider, std::uint64_t claim_seq);
 std::string duplicate_key(const Hash256& fingerprint);
 std::string usage_key(std::uint64_t patient, std::uint32_t plan_year);
 std::string member_key(std::uint64_t patient);
+std::string member_key(std::uint64_t patient, std::uint32_t payer);
 
 std::string encode_value(const ClaimRecord& v);
 std::string encode_value(const ClaimRef& v);

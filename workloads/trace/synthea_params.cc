@@ -1,5 +1,7 @@
 #include "workloads/trace/synthea_params.h"
 
+#include <cmath>
+
 namespace hlsim::trace {
 
 const std::vector<ParamSpec>& synthea_param_specs() {
@@ -21,6 +23,13 @@ const std::vector<ParamSpec>& synthea_param_specs() {
                 "encoded record_write payload size, as the ehr workload (default: record pointer "
                 "on a ledger ~300 B: hash, URI, type; design estimate)",
                 1, 1 << 20),
+      number_param("settle_s", "1", "s",
+                   "run time the ledger gets to commit a transaction before another client's "
+                   "transaction that depends on it: payers enrol their members this long before "
+                   "the trace starts, and pay a claim no sooner than this after its submission "
+                   "(Synthea stamps claim and payment at one instant; default: well above a "
+                   "commit on the shipped scenarios, design choice)",
+                   0, 3600),
   };
   return specs;
 }
@@ -36,6 +45,7 @@ Result<SyntheaConfig> synthea_config(const ParamValues& values) {
   c.time_compression = values.get_double("time_compression");
   c.skip_malformed = values.get_bool("skip_malformed");
   c.record_bytes = static_cast<std::uint32_t>(values.get_int("record_bytes"));
+  c.settle_ns = static_cast<TimeNs>(std::llround(values.get_double("settle_s") * 1e9));
   return c;
 }
 

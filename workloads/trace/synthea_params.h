@@ -8,6 +8,7 @@
 
 #include "sim/kernel/params.h"
 #include "sim/kernel/result.h"
+#include "sim/kernel/time.h"
 
 namespace hlsim::trace {
 
@@ -19,6 +20,7 @@ struct SyntheaConfig {
   double time_compression = 0;     // trace seconds per simulated second
   bool skip_malformed = false;     // drop and count bad rows instead of failing
   std::uint32_t record_bytes = 0;  // encoded record_write payload size (at least its fixed part)
+  TimeNs settle_ns = 0;            // run time between dependent transactions of two clients
 };
 
 // Reads the values (parsed against synthea_param_specs()). Errors name the key:

@@ -467,6 +467,14 @@ Result<Table<ClaimTransaction>> parse_claim_transactions(std::string_view text,
         t.outstanding_cents = r.opt_cents(c.outstanding);
         t.appointment = r.opt_str(c.appointment);
         t.provider = r.opt_str(c.provider);
+        if (t.type == ClaimTxType::kCharge) {  // a claim line: the replay bills it
+          if (!t.amount_cents) {
+            r.fail(c.amount == kAbsent ? c.type : c.amount, "a CHARGE line needs an AMOUNT");
+          } else if (*t.amount_cents < 0) {
+            r.fail(c.amount, "negative CHARGE amount");
+          }
+          if (t.units && *t.units < 1) r.fail(c.units, "a CHARGE bills at least 1 unit");
+        }
         return t;
       });
 }

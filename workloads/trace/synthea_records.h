@@ -114,7 +114,8 @@ struct Claim {
 enum class ClaimTxType : std::uint8_t { kCharge, kPayment, kAdjustment, kTransferIn, kTransferOut };
 const char* to_string(ClaimTxType t);
 
-struct ClaimTransaction {  // one line of a claim
+// One line of a claim. The reader guarantees a CHARGE line an amount >= 0 and units >= 1 if given.
+struct ClaimTransaction {
   std::string id;
   std::string claim;
   std::optional<std::int64_t> charge_id;

@@ -10,18 +10,32 @@
 namespace hlsim::trace {
 namespace {
 
-// Committed replay records by outcome, and the reader's and the timetable's fixed figures.
+// Committed replay transactions by kind and outcome, and the reader's and the timetable's fixed
+// figures.
 class SyntheaMetrics final : public WorkloadMetrics {
  public:
   SyntheaMetrics(const Replay& replay, const std::map<std::string, std::uint64_t>& skipped) {
     std::uint64_t total_skipped = 0;
     for (const auto& [file, n] : skipped) total_skipped += n;
+    const auto count = [](std::uint64_t n) { return static_cast<double>(n); };
     fixed_ = {
-        {"trace_encounters", static_cast<double>(replay.encounters), "tx",
+        {"trace_encounters", count(replay.encounters), "tx",
          "encounters in the timetable (encounters.csv rows)"},
-        {"trace_medications", static_cast<double>(replay.medications), "tx",
+        {"trace_medications", count(replay.medications), "tx",
          "medications in the timetable (medications.csv rows)"},
-        {"trace_rows_skipped", static_cast<double>(total_skipped), "",
+        {"trace_payers", count(replay.payers), "",
+         "payers: distinct primary insurances of claims.csv, one client each"},
+        {"trace_enrolments", count(replay.enrolments), "tx",
+         "(patient, payer) memberships the payers enrol before the trace"},
+        {"trace_claims", count(replay.claims), "tx",
+         "claims in the timetable (claims.csv rows with a payer and CHARGE lines)"},
+        {"trace_claim_lines", count(replay.claim_lines), "",
+         "their lines (claims_transactions.csv CHARGE rows)"},
+        {"trace_payments", count(replay.payments), "tx",
+         "payer payments in the timetable (a claim's first PAYMENT row from its payer)"},
+        {"trace_claims_not_replayed", count(replay.claims_self_pay + replay.claims_without_charges),
+         "", "claims.csv rows without a payer (self-pay) or without CHARGE lines"},
+        {"trace_rows_skipped", count(total_skipped), "",
          "rows dropped by skip_malformed over all files"},
         {"trace_replay_span_s", ns_to_s(replay.last_at_ns), "s",
          "run time of the last trace event"},
@@ -29,31 +43,68 @@ class SyntheaMetrics final : public WorkloadMetrics {
   }
 
   void on_commit(const Transaction& tx, TxOutcome outcome, TimeNs /*commit_ns*/) override {
-    if (tx.kind == static_cast<std::uint16_t>(ReplayKind::kPastTraceEnd)) {
-      ++past_end_;
-    } else if (outcome == TxOutcome::kApplied) {
-      ++applied_;
-    } else {
-      ++rejected_;
+    if (tx.kind >= kReplayKindCount) return;
+    const auto kind = static_cast<ReplayKind>(tx.kind);
+    const bool applied = outcome == TxOutcome::kApplied;
+    switch (kind) {
+      case ReplayKind::kPastTraceEnd:
+        ++past_end_;
+        break;
+      case ReplayKind::kEncounterRecord:
+      case ReplayKind::kMedicationRecord:
+        ++(applied ? records_applied_ : records_rejected_);
+        break;
+      case ReplayKind::kEnroll:
+        ++(applied ? enrol_applied_ : enrol_rejected_);
+        break;
+      case ReplayKind::kClaimSubmit:
+        ++(applied ? claims_approved_ : claims_denied_);
+        break;
+      case ReplayKind::kClaimPayment:
+        ++(applied ? payments_applied_ : payments_rejected_);
+        break;
     }
   }
 
   std::vector<WorkloadFigure> figures() const override {
+    const auto count = [](std::uint64_t n) { return static_cast<double>(n); };
     std::vector<WorkloadFigure> out = fixed_;
-    out.push_back({"records_applied", static_cast<double>(applied_), "tx",
-                   "committed encounter and medication records the EHR contract applied"});
-    out.push_back({"records_rejected", static_cast<double>(rejected_), "tx",
-                   "committed encounter and medication records denied or invalid (expected 0)"});
-    out.push_back({"past_trace_end_committed", static_cast<double>(past_end_), "tx",
-                   "drafts asked for after a client's trace ended (0 when the simulator uses "
-                   "the trace's own arrivals)"});
+    out.insert(
+        out.end(),
+        {
+            {"records_applied", count(records_applied_), "tx",
+             "committed encounter and medication records the EHR contract applied"},
+            {"records_rejected", count(records_rejected_), "tx",
+             "committed encounter and medication records denied or invalid (expected 0)"},
+            {"enrolments_rejected", count(enrol_rejected_), "tx",
+             "committed enrolments the claims contract did not apply (expected 0)"},
+            {"claims_approved", count(claims_approved_), "tx",
+             "committed claims the claims contract approved (in full or in part)"},
+            {"claims_denied", count(claims_denied_), "tx",
+             "committed claims denied: a duplicate of an earlier claim (same patient, provider, "
+             "day and lines), or submitted before its enrolment committed (raise settle_s)"},
+            {"payments_applied", count(payments_applied_), "tx",
+             "committed payer payments that paid their claim"},
+            {"payments_rejected", count(payments_rejected_), "tx",
+             "committed payments denied: their claim was denied, or had not committed yet "
+             "(raise settle_s)"},
+            {"past_trace_end_committed", count(past_end_), "tx",
+             "drafts asked for after a client's trace ended (0 when the simulator uses the "
+             "trace's own arrivals)"},
+        });
     return out;
   }
 
  private:
   std::vector<WorkloadFigure> fixed_;
-  std::uint64_t applied_ = 0;
-  std::uint64_t rejected_ = 0;
+  std::uint64_t records_applied_ = 0;
+  std::uint64_t records_rejected_ = 0;
+  std::uint64_t enrol_applied_ = 0;
+  std::uint64_t enrol_rejected_ = 0;
+  std::uint64_t claims_approved_ = 0;
+  std::uint64_t claims_denied_ = 0;
+  std::uint64_t payments_applied_ = 0;
+  std::uint64_t payments_rejected_ = 0;
   std::uint64_t past_end_ = 0;
 };
 
@@ -64,24 +115,25 @@ SyntheaWorkload::SyntheaWorkload(Replay replay, std::uint32_t record_bytes,
     : replay_(std::move(replay)),
       record_bytes_(record_bytes),
       skipped_rows_(std::move(skipped_rows)),
-      cursor_(replay_.organisations, 0) {}
+      cursor_(replay_.clients(), 0) {}
 
 const std::vector<std::string>& SyntheaWorkload::kind_names() const {
   static const std::vector<std::string> names = {"encounter_record", "medication_record",
-                                                 "past_trace_end"};
+                                                 "past_trace_end",   "enroll",
+                                                 "claim_submit",     "claim_payment"};
   return names;
 }
 
 TxDraft SyntheaWorkload::next_tx(ClientId client, TimeNs /*now_ns*/, Rng& /*rng*/) {
-  if (client >= replay_.organisations) {
+  if (client >= replay_.clients()) {
     throw std::out_of_range("SyntheaWorkload::next_tx: client " + std::to_string(client) +
-                            " is not an organisation of the trace");
+                            " is not an organisation or payer of the trace");
   }
   const std::vector<ReplayEvent>& events = replay_.by_client[client];
   std::size_t& cursor = cursor_[client];
   if (cursor < events.size()) {
     const ReplayEvent& e = events[cursor++];
-    return TxDraft{static_cast<std::uint16_t>(e.kind), ehr::encode(e.write), nullptr};
+    return TxDraft{static_cast<std::uint16_t>(e.kind), e.payload, nullptr};
   }
   ehr::AccessRequest p;
   p.patient = chart_number(0, client, replay_.organisations);
@@ -93,7 +145,7 @@ TxDraft SyntheaWorkload::next_tx(ClientId client, TimeNs /*now_ns*/, Rng& /*rng*
 }
 
 TimeNs SyntheaWorkload::next_arrival_ns(ClientId client, TimeNs after_ns) {
-  if (client >= replay_.organisations) return kTimeNever;
+  if (client >= replay_.clients()) return kTimeNever;
   const std::vector<ReplayEvent>& events = replay_.by_client[client];
   const std::size_t cursor = cursor_[client];
   if (cursor >= events.size()) return kTimeNever;
@@ -102,8 +154,10 @@ TimeNs SyntheaWorkload::next_arrival_ns(ClientId client, TimeNs after_ns) {
 }
 
 std::unique_ptr<Contract> SyntheaWorkload::make_contract() const {
-  return std::make_unique<SyntheaContract>(replay_.organisations,
-                                           std::max<std::uint64_t>(replay_.charts, 1));
+  std::optional<claims::ClaimsRules> claims_rules;
+  if (replay_.payers > 0) claims_rules = replay_.claims_rules();
+  return std::make_unique<SyntheaContract>(
+      replay_.organisations, std::max<std::uint64_t>(replay_.charts, 1), claims_rules);
 }
 
 std::unique_ptr<WorkloadMetrics> SyntheaWorkload::make_metrics() const {
@@ -128,14 +182,18 @@ Result<std::unique_ptr<Workload>> make_synthea_workload(const ParamValues& value
     return Error{"workload.dir: " + config->dir + ": the trace has no " +
                  (orgs == 0 ? "organisations" : "encounters to replay")};
   }
-  if (setup.clients != orgs) {
-    return Error{"workload.clients: the Synthea trace in '" + config->dir + "' has " +
-                 std::to_string(orgs) +
-                 " organisations (organizations.csv), one client each; set workload.clients: " +
-                 std::to_string(orgs) + " (got " + std::to_string(setup.clients) + ")"};
-  }
-  Result<Replay> replay = build_replay(*trace, config->time_compression, config->record_bytes);
+  Result<Replay> replay =
+      build_replay(*trace, ReplayOptions{.time_compression = config->time_compression,
+                                         .record_bytes = config->record_bytes,
+                                         .settle_ns = config->settle_ns});
   if (!replay) return Error{"workload.time_compression: " + replay.error().message};
+  if (setup.clients != replay->clients()) {
+    return Error{
+        "workload.clients: the Synthea trace in '" + config->dir + "' has " + std::to_string(orgs) +
+        " organisations (organizations.csv) and " + std::to_string(replay->payers) +
+        " payers (claims.csv primary insurances), one client each; set workload.clients: " +
+        std::to_string(replay->clients()) + " (got " + std::to_string(setup.clients) + ")"};
+  }
   return std::unique_ptr<Workload>(std::make_unique<SyntheaWorkload>(
       std::move(*replay), config->record_bytes, std::move(trace->skipped_rows)));
 }

@@ -17,7 +17,10 @@ namespace {
 
 // Clients 0 and 1 are payers, 2..4 providers. Patient 9: payer 9 % 2 = 1, plan (9 / 2) % 3 = 1
 // (Standard). Patient 0: payer 0, plan Basic. Patient 4: payer 0, plan (4 / 2) % 3 = 2.
-constexpr ClaimsRules kRules{5, 2, 100, 100'000};  // a $1,000 annual limit
+constexpr ClaimsRules kRules{.organisations = 5,
+                             .payers = 2,
+                             .patients = 100,
+                             .annual_limit_cents = 100'000};  // a $1,000 annual limit
 constexpr std::uint32_t kProvider = 2;
 constexpr std::uint32_t kOtherProvider = 3;
 constexpr std::uint64_t kPatient = 9;  // Standard plan, payer 1

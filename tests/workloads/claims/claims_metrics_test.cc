@@ -12,7 +12,8 @@
 namespace hlsim::claims {
 namespace {
 
-constexpr ClaimsRules kRules{5, 2, 100, 100'000};
+constexpr ClaimsRules kRules{
+    .organisations = 5, .payers = 2, .patients = 100, .annual_limit_cents = 100'000};
 constexpr std::uint64_t kPatient = 9;  // payer 1, Standard plan
 
 Transaction claim_tx(Kind kind, std::uint32_t provider, std::uint64_t seq,

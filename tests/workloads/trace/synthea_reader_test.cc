@@ -303,10 +303,27 @@ TEST(SyntheaReaderTest, UnknownReferencesAreNamed) {
   texts = tiny();
   texts["claims.csv"] = "Id,PATIENTID,PROVIDERID,SERVICEDATE\nc1,p1,o1,2020-01-01T10:00:00Z\n";
   texts["claims_transactions.csv"] =
-      "ID,CLAIMID,TYPE,FROMDATE\nt1,c1,CHARGE,2020-01-01T10:00:00Z\nt2,c2,CHARGE,"
-      "2020-01-01T10:00:00Z\n";
+      "ID,CLAIMID,TYPE,AMOUNT,FROMDATE\nt1,c1,CHARGE,1.00,2020-01-01T10:00:00Z\nt2,c2,CHARGE,"
+      "2.00,2020-01-01T10:00:00Z\n";
   EXPECT_EQ(error_of(texts),
             "claims_transactions.csv:3: CLAIMID: unknown claim 'c2' (not in claims.csv)");
+}
+
+TEST(SyntheaReaderTest, AChargeLineNeedsANonNegativeAmountAndUnits) {
+  auto texts = tiny();
+  texts["claims.csv"] = "Id,PATIENTID,PROVIDERID,SERVICEDATE\nc1,p1,o1,2020-01-01T10:00:00Z\n";
+  const std::string header = "ID,CLAIMID,TYPE,AMOUNT,UNITS,FROMDATE\n";
+  texts["claims_transactions.csv"] = header + "t1,c1,CHARGE,,1,2020-01-01T10:00:00Z\n";
+  EXPECT_EQ(error_of(texts), "claims_transactions.csv:2: AMOUNT: a CHARGE line needs an AMOUNT");
+  texts["claims_transactions.csv"] = header + "t1,c1,CHARGE,-3.00,1,2020-01-01T10:00:00Z\n";
+  EXPECT_EQ(error_of(texts), "claims_transactions.csv:2: AMOUNT: negative CHARGE amount");
+  texts["claims_transactions.csv"] = header + "t1,c1,CHARGE,3.00,0,2020-01-01T10:00:00Z\n";
+  EXPECT_EQ(error_of(texts), "claims_transactions.csv:2: UNITS: a CHARGE bills at least 1 unit");
+  // Without the AMOUNT column the TYPE is named; a PAYMENT needs no amount.
+  texts["claims_transactions.csv"] =
+      "ID,CLAIMID,TYPE,FROMDATE\nt1,c1,PAYMENT,2020-01-01T10:00:00Z\n"
+      "t2,c1,CHARGE,2020-01-01T10:00:00Z\n";
+  EXPECT_EQ(error_of(texts), "claims_transactions.csv:3: TYPE: a CHARGE line needs an AMOUNT");
 }
 
 TEST(SyntheaReaderTest, DuplicateIdsAreNamedWithTheFirstLine) {
