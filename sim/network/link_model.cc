@@ -77,10 +77,11 @@ double Network::total_loss(NodeId from, NodeId to) const {
 }
 
 std::optional<TimeNs> Network::transmit(NodeId from, NodeId to, std::uint64_t bytes, TimeNs now_ns,
-                                        Rng& sender_rng) {
+                                        Rng& sender_rng, const LinkCondition& condition) {
   assert(from != to && "a node never sends to itself over the network");
   assert(from < topology_.size() && to < topology_.size());
-  const double loss = total_loss(from, to);
+  double loss = total_loss(from, to);
+  if (condition.loss > 0) loss += condition.loss * (1.0 - loss);
   if (loss > 0 && sender_rng.bernoulli(loss)) return std::nullopt;
 
   constexpr std::uint64_t kMaxBytes = std::numeric_limits<std::uint64_t>::max();
@@ -88,11 +89,17 @@ std::optional<TimeNs> Network::transmit(NodeId from, NodeId to, std::uint64_t by
       bytes > kMaxBytes - params_.header_bytes ? kMaxBytes : bytes + params_.header_bytes;
   TimeNs& free_at = link_free_at_ns_[static_cast<std::size_t>(from) * topology_.size() + to];
   const TimeNs start = std::max(now_ns, free_at);
-  free_at =
-      saturating_add(start, serialization_ns(wire_bytes, topology_.path_bandwidth_bps(from, to)));
+  double bandwidth_bps = topology_.path_bandwidth_bps(from, to);
+  if (condition.bandwidth_factor != 1) bandwidth_bps *= condition.bandwidth_factor;
+  free_at = saturating_add(start, serialization_ns(wire_bytes, bandwidth_bps));
+  TimeNs latency_ns = topology_.path_latency_ns(from, to);
+  if (condition.latency_factor != 1) {
+    const double scaled = static_cast<double>(latency_ns) * condition.latency_factor;
+    latency_ns = scaled < 9.0e18 ? static_cast<TimeNs>(std::llround(scaled)) : kTimeNever;
+  }
   const TimeNs jitter_ns =
       jitter_is_constant_ ? constant_jitter_ns_ : jitter_to_ns(params_.jitter.sample(sender_rng));
-  return saturating_add(saturating_add(free_at, topology_.path_latency_ns(from, to)), jitter_ns);
+  return saturating_add(saturating_add(free_at, latency_ns), jitter_ns);
 }
 
 Result<AccessLink> AccessLink::create(TimeNs latency_ns, double bandwidth_bps) {

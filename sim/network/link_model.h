@@ -50,6 +50,18 @@ namespace hlsim {
 // otherwise; saturates at kTimeNever. REQUIRES: bandwidth_bps > 0 (+infinity gives 0).
 TimeNs serialization_ns(std::uint64_t bytes, double bandwidth_bps);
 
+// What active faults do to one link (sim/faults/fault_conditions.h); the default is a clean link,
+// which transmit() treats exactly as no condition at all (no extra draw, same arithmetic).
+struct LinkCondition {
+  bool blocked = false;         // partitioned: the simulation drops the message before sending
+  double latency_factor = 1;    // >= 1: the path latency is multiplied (so lookahead still holds)
+  double bandwidth_factor = 1;  // (0, 1]: the path bandwidth is multiplied
+  double loss = 0;              // extra loss: total = 1 - (1 - total_loss(from, to)) * (1 - loss)
+  double duplicate = 0;         // probability a delivered message arrives twice (the simulation's)
+  double reorder = 0;           // probability of an extra delay in [0, reorder_max_ns] (the same)
+  TimeNs reorder_max_ns = 0;
+};
+
 struct NetworkParams {
   Distribution jitter = Distribution::constant(0);  // per-message extra delay, in ns
   double extra_loss = 0;           // on top of each path's loss; probability in [0, 1)
@@ -67,9 +79,11 @@ class Network {
   // nullopt if it is lost. Draws only from sender_rng (the sender's network stream), in this
   // order: the loss draw (if total loss > 0), then, if delivered, the jitter draw (if jitter is
   // not constant). REQUIRES: from != to (asserted), both < topology().size(), now_ns >= 0 and
-  // not earlier than a previous call's now_ns for the same sender.
+  // not earlier than a previous call's now_ns for the same sender. `condition` (a fault's
+  // degradation; blocked, duplicate and reorder are the caller's) scales the path latency and
+  // bandwidth and adds its loss; the loss draw happens when the combined loss is > 0.
   std::optional<TimeNs> transmit(NodeId from, NodeId to, std::uint64_t bytes, TimeNs now_ns,
-                                 Rng& sender_rng);
+                                 Rng& sender_rng, const LinkCondition& condition = {});
 
   // The combined loss probability of the pair: 1 - (1 - path_loss) * (1 - extra_loss).
   double total_loss(NodeId from, NodeId to) const;

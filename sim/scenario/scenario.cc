@@ -323,45 +323,328 @@ struct Loader {
     return dist;
   }
 
-  Result<FaultEvent> fault(const YAML::Node& node, const std::string& path) {
-    std::map<std::string, YAML::Node> none;
-    auto flat = flatten(node, path, {}, &none);
+  // A list of validator ids, e.g. [0, 2]; an id alone is a list of one.
+  Result<std::vector<NodeId>> node_list(const YAML::Node& node, const std::string& path) {
+    std::vector<NodeId> out;
+    const auto one = [&](const YAML::Node& n) -> Status {
+      std::int64_t id = 0;
+      if (!n.IsScalar() || !parse_int(n.Scalar(), id) || id < 0 || id > 0xffff'fffe) {
+        return error_at(path, path + ": expected a validator id or a list of them, got '" +
+                                  (n.IsScalar() ? n.Scalar() : std::string("a map")) + "'");
+      }
+      if (std::find(out.begin(), out.end(), static_cast<NodeId>(id)) != out.end()) {
+        return error_at(path, path + ": validator " + std::to_string(id) + " is listed twice");
+      }
+      out.push_back(static_cast<NodeId>(id));
+      return Status::Ok();
+    };
+    if (node.IsSequence()) {
+      for (const auto& n : node) {
+        if (Status st = one(n); !st.ok()) return st.error();
+      }
+    } else if (Status st = one(node); !st.ok()) {
+      return st.error();
+    }
+    return out;
+  }
+
+  // A number under `path` within [lo, hi] (open ends when the flags say so).
+  Result<double> bounded(const std::map<std::string, std::string>& raw, const std::string& key,
+                         const std::string& path, double fallback, double lo, bool lo_open,
+                         double hi, bool hi_open, const std::string& what) {
+    const auto it = raw.find(key);
+    if (it == raw.end()) return fallback;
+    double v = 0;
+    const bool ok = parse_double(it->second, v) && std::isfinite(v) &&
+                    (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+    if (!ok) {
+      return error_at(path + "." + key,
+                      path + "." + key + ": expected " + what + ", got '" + it->second + "'");
+    }
+    return v;
+  }
+
+  // The map of a condition fault: its scalar keys in `raw`, its node lists in `lists`; unknown
+  // keys are errors naming the closest known one.
+  Status condition_keys(const YAML::Node& node, const std::string& path,
+                        const std::vector<std::string>& scalars,
+                        const std::vector<std::string>& list_keys,
+                        std::map<std::string, std::string>& raw,
+                        std::map<std::string, YAML::Node>& lists) {
+    auto flat = flatten(node, path, list_keys, &lists);
     if (!flat.ok()) return flat.error();
-    auto raw = std::move(flat.value());
-    FaultEvent f;
-    auto at = raw.find("at_s");
-    double at_s = 0;
-    if (at == raw.end() || !parse_double(at->second, at_s) || at_s < 0) {
-      return error_at(
-          path, path + ".at_s: expected a time >= 0 in seconds" +
-                    (at == raw.end() ? std::string(", missing") : ", got '" + at->second + "'"));
+    raw = std::move(flat.value());
+    std::vector<std::string> known = scalars;
+    known.insert(known.end(), list_keys.begin(), list_keys.end());
+    for (auto it = raw.begin(); it != raw.end();) {
+      if (std::find(list_keys.begin(), list_keys.end(), it->first) != list_keys.end()) {
+        lists[it->first] = node[it->first];  // a single id given as a scalar
+        it = raw.erase(it);
+        continue;
+      }
+      if (std::find(known.begin(), known.end(), it->first) == known.end()) {
+        const std::string hint = closest_match(it->first, known);
+        return error_at(path + "." + it->first,
+                        path + "." + it->first + ": unknown key" +
+                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
+      ++it;
     }
-    f.at_ns = s_to_ns(at_s);
-    raw.erase("at_s");
-    if (raw.size() != 1 || (raw.begin()->first != "crash" && raw.begin()->first != "restart")) {
-      std::string keys;
-      for (const auto& [k, v] : raw) keys += (keys.empty() ? "" : ", ") + k;
-      std::string hint;
-      if (raw.size() == 1) hint = closest_match(raw.begin()->first, {"crash", "restart", "at_s"});
+    return Status::Ok();
+  }
+
+  // partition: {groups: {east: [0, 1], west: [2, 3]}} or {groups: [[0, 1], [2, 3]]}, or
+  // one-way {from: [0], to: [1, 2]}.
+  Status partition(const YAML::Node& node, const std::string& path, FaultEvent& f) {
+    if (!node.IsMap()) {
       return error_at(path, path +
-                                ": expected exactly one action key 'crash' or 'restart' "
-                                "besides at_s, got {" +
-                                keys + "}" +
-                                (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+                                ": expected {groups: {name: [ids], ...}} or {from: [ids], to: "
+                                "[ids]}");
     }
-    const auto& [action, target] = *raw.begin();
-    f.kind = action == "crash" ? FaultKind::kCrash : FaultKind::kRestart;
-    std::int64_t id = 0;
-    if (parse_int(target, id) && id >= 0) {
-      f.node = static_cast<NodeId>(id);
-    } else if ((f.kind == FaultKind::kCrash && target == "leader") ||
-               (f.kind == FaultKind::kRestart && target == "crashed")) {
-      f.symbolic = target;
-    } else {
-      return error_at(path + "." + action,
-                      path + "." + action + ": expected a node id or '" +
-                          (f.kind == FaultKind::kCrash ? "leader" : "crashed") + "', got '" +
-                          target + "'");
+    std::map<std::string, std::string> raw;
+    std::map<std::string, YAML::Node> lists;
+    if (Status st = condition_keys(node, path, {}, {"groups", "from", "to"}, raw, lists);
+        !st.ok()) {
+      return st;
+    }
+    const bool groups = lists.count("groups") > 0;
+    const bool one_way = lists.count("from") > 0 || lists.count("to") > 0;
+    if (groups == one_way || (one_way && (!lists.count("from") || !lists.count("to")))) {
+      return error_at(path, path +
+                                ": expected either 'groups' (symmetric) or both 'from' and "
+                                "'to' (one-way)");
+    }
+    if (one_way) {
+      auto from = node_list(lists["from"], path + ".from");
+      if (!from.ok()) return from.error();
+      auto to = node_list(lists["to"], path + ".to");
+      if (!to.ok()) return to.error();
+      f.from = std::move(from.value());
+      f.to = std::move(to.value());
+      for (NodeId id : f.from) {
+        if (std::find(f.to.begin(), f.to.end(), id) != f.to.end()) {
+          return error_at(
+              path, path + ": validator " + std::to_string(id) + " is in both 'from' and 'to'");
+        }
+      }
+      return Status::Ok();
+    }
+    const YAML::Node& g = lists["groups"];
+    const std::string gpath = path + ".groups";
+    std::vector<std::pair<std::string, YAML::Node>> named;
+    if (g.IsMap()) {
+      for (const auto& kv : g) named.emplace_back(kv.first.as<std::string>(), kv.second);
+    } else if (g.IsSequence()) {
+      for (std::size_t i = 0; i < g.size(); ++i) named.emplace_back("g" + std::to_string(i), g[i]);
+    }
+    if (named.empty()) {
+      return error_at(gpath, gpath +
+                                 ": expected a map of named groups {name: [ids]} or a list "
+                                 "of id lists");
+    }
+    std::vector<NodeId> seen;
+    for (auto& [name, ids] : named) {
+      auto list = node_list(ids, gpath + "." + name);
+      if (!list.ok()) return list.error();
+      for (NodeId id : *list) {
+        if (std::find(seen.begin(), seen.end(), id) != seen.end()) {
+          return error_at(gpath, gpath + ": validator " + std::to_string(id) + " is in two groups");
+        }
+        seen.push_back(id);
+      }
+      f.group_names.push_back(name);
+      f.groups.push_back(std::move(list.value()));
+    }
+    return Status::Ok();
+  }
+
+  Result<FaultEvent> fault(const YAML::Node& node, const std::string& path) {
+    if (!node.IsMap()) return error_at(path, path + ": expected a map {at_s: ..., <fault>: ...}");
+    FaultEvent f;
+    std::vector<std::string> actions;
+    std::string keys;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.as<std::string>();
+      note_line(path + "." + key, kv.first);
+      keys += (keys.empty() ? "" : ", ") + key;
+      if (key == "at_s" || key == "until_s") continue;
+      const auto& all = fault_keys();
+      if (std::find(all.begin(), all.end(), key) != all.end()) {
+        actions.push_back(key);
+        continue;
+      }
+      std::vector<std::string> known = all;
+      known.insert(known.end(), {"at_s", "until_s"});
+      const std::string hint = closest_match(key, known);
+      return error_at(path + "." + key,
+                      path + "." + key + ": unknown key" +
+                          (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                          "; a fault is {at_s, [until_s,] one of crash, restart, partition, "
+                          "degrade, duplicate, reorder, slow, clock_drift}");
+    }
+    if (actions.size() != 1) {
+      return error_at(path, path +
+                                ": expected exactly one fault key (crash, restart, partition, "
+                                "degrade, duplicate, reorder, slow, clock_drift) besides at_s, "
+                                "got {" +
+                                keys + "}");
+    }
+    const auto time_of = [&](const char* key, bool required) -> Result<TimeNs> {
+      const YAML::Node v = node[key];
+      double t = 0;
+      if (!v) {
+        if (!required) return kTimeNever;
+        return error_at(path, path + "." + key + ": expected a time >= 0 in seconds, missing");
+      }
+      if (!v.IsScalar() || !parse_double(v.Scalar(), t) || !(t >= 0) || t > 1e9) {
+        return error_at(path + "." + key, path + "." + key +
+                                              ": expected a time >= 0 in seconds, got '" +
+                                              (v.IsScalar() ? v.Scalar() : "a map or list") + "'");
+      }
+      return s_to_ns(t);
+    };
+    auto at = time_of("at_s", true);
+    if (!at.ok()) return at.error();
+    f.at_ns = *at;
+    auto until = time_of("until_s", false);
+    if (!until.ok()) return until.error();
+    f.until_ns = *until;
+
+    const std::string action = actions.front();
+    const std::string apath = path + "." + action;
+    const YAML::Node body = node[action];
+    for (std::size_t k = 0; k < fault_keys().size(); ++k) {
+      if (fault_keys()[k] == action) f.kind = static_cast<FaultKind>(k);
+    }
+    if (!f.is_condition()) {
+      if (f.until_ns != kTimeNever) {
+        return error_at(path + ".until_s", path + ".until_s: a " + action +
+                                               " is instantaneous; schedule the matching " +
+                                               (f.kind == FaultKind::kCrash ? "restart" : "crash") +
+                                               " as its own event");
+      }
+      const std::string target = body.IsScalar() ? body.Scalar() : std::string();
+      std::int64_t id = 0;
+      if (parse_int(target, id) && id >= 0 && id <= 0xffff'fffe) {
+        f.node = static_cast<NodeId>(id);
+      } else if ((f.kind == FaultKind::kCrash && target == "leader") ||
+                 (f.kind == FaultKind::kRestart && target == "crashed")) {
+        f.symbolic = target;
+      } else {
+        return error_at(apath, apath + ": expected a node id or '" +
+                                   (f.kind == FaultKind::kCrash ? "leader" : "crashed") +
+                                   "', got '" + (body.IsScalar() ? target : "a map or list") + "'");
+      }
+      return f;
+    }
+    if (f.until_ns != kTimeNever && f.until_ns <= f.at_ns) {
+      std::ostringstream at_s;
+      at_s << ns_to_s(f.at_ns);
+      return error_at(path + ".until_s",
+                      path + ".until_s: expected a time after at_s (" + at_s.str() + " s)");
+    }
+    if (f.kind == FaultKind::kPartition) {
+      if (Status st = partition(body, apath, f); !st.ok()) return st.error();
+      return f;
+    }
+    if (!body.IsMap()) return error_at(apath, apath + ": expected a map of the fault's values");
+    std::map<std::string, std::string> raw;
+    std::map<std::string, YAML::Node> lists;
+    std::vector<std::string> scalars;
+    switch (f.kind) {
+      case FaultKind::kDegrade:
+        scalars = {"latency_factor", "bandwidth_factor", "loss"};
+        break;
+      case FaultKind::kDuplicate:
+        scalars = {"probability"};
+        break;
+      case FaultKind::kReorder:
+        scalars = {"probability", "max_delay_ms"};
+        break;
+      case FaultKind::kSlow:
+        scalars = {"cpu_factor"};
+        break;
+      default:
+        scalars = {"rate"};
+        break;
+    }
+    if (Status st = condition_keys(body, apath, scalars, {"nodes"}, raw, lists); !st.ok()) {
+      return st.error();
+    }
+    if (lists.count("nodes")) {
+      auto nodes = node_list(lists["nodes"], apath + ".nodes");
+      if (!nodes.ok()) return nodes.error();
+      f.nodes = std::move(nodes.value());
+    }
+    const bool per_node = f.kind == FaultKind::kSlow || f.kind == FaultKind::kClockDrift;
+    if (per_node && f.nodes.empty()) {
+      return error_at(apath, apath + ".nodes: required: the validators it affects");
+    }
+    const auto need = [&](const std::string& key) -> Status {
+      if (raw.count(key)) return Status::Ok();
+      return error_at(apath, apath + "." + key + ": required");
+    };
+    Result<double> v = 0.0;
+    switch (f.kind) {
+      case FaultKind::kDegrade: {
+        if (raw.empty()) {
+          return error_at(apath, apath +
+                                     ": expected at least one of latency_factor, "
+                                     "bandwidth_factor, loss");
+        }
+        if (v = bounded(raw, "latency_factor", apath, 1, 1, false, 1e6, false,
+                        "a factor >= 1 (a fault only slows links)");
+            !v.ok()) {
+          return v.error();
+        }
+        f.latency_factor = *v;
+        if (v = bounded(raw, "bandwidth_factor", apath, 1, 0, true, 1, false, "a factor in (0, 1]");
+            !v.ok()) {
+          return v.error();
+        }
+        f.bandwidth_factor = *v;
+        if (v = bounded(raw, "loss", apath, 0, 0, false, 1, true, "a probability in [0, 1)");
+            !v.ok()) {
+          return v.error();
+        }
+        f.loss = *v;
+        break;
+      }
+      case FaultKind::kDuplicate:
+      case FaultKind::kReorder:
+        if (Status st = need("probability"); !st.ok()) return st.error();
+        if (v = bounded(raw, "probability", apath, 0, 0, true, 1, false, "a probability in (0, 1]");
+            !v.ok()) {
+          return v.error();
+        }
+        f.probability = *v;
+        if (f.kind == FaultKind::kReorder) {
+          if (Status st = need("max_delay_ms"); !st.ok()) return st.error();
+          if (v = bounded(raw, "max_delay_ms", apath, 0, 0, true, 3.6e6, false,
+                          "a delay in ms > 0 (and at most an hour)");
+              !v.ok()) {
+            return v.error();
+          }
+          f.max_delay_ns = ms_to_ns(*v);
+        }
+        break;
+      case FaultKind::kSlow:
+        if (Status st = need("cpu_factor"); !st.ok()) return st.error();
+        if (v = bounded(raw, "cpu_factor", apath, 1, 1, false, 1e6, false, "a factor >= 1");
+            !v.ok()) {
+          return v.error();
+        }
+        f.cpu_factor = *v;
+        break;
+      default:
+        if (Status st = need("rate"); !st.ok()) return st.error();
+        if (v = bounded(raw, "rate", apath, 1, 0, true, 1e3, false,
+                        "a rate > 0 (timers last rate x their duration; at most 1000)");
+            !v.ok()) {
+          return v.error();
+        }
+        f.clock_rate = *v;
+        break;
     }
     return f;
   }
@@ -674,10 +957,12 @@ struct Loader {
         note_line(path, list[i]);
         auto f = fault(list[i], path);
         if (!f.ok()) return f.error();
-        if (f->node != kNoNode && f->node >= sc.consensus.nodes) {
-          return error_at(path, path + ": node " + std::to_string(f->node) +
-                                    " does not exist; validators are 0.." +
-                                    std::to_string(sc.consensus.nodes - 1));
+        for (NodeId id : f->named_nodes()) {
+          if (id >= sc.consensus.nodes) {
+            return error_at(path, path + ": node " + std::to_string(id) +
+                                      " does not exist; validators are 0.." +
+                                      std::to_string(sc.consensus.nodes - 1));
+          }
         }
         if (f->at_ns > sc.duration_ns + sc.drain_ns) {
           return error_at(path, path + ".at_s: " + std::to_string(ns_to_s(f->at_ns)) +

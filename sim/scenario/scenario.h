@@ -15,6 +15,7 @@
 #include "ledger/hardware_profile.h"
 #include "ledger/verifier.h"
 #include "sim/clients/arrivals.h"
+#include "sim/faults/fault.h"
 #include "sim/kernel/distributions.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/params.h"
@@ -64,17 +65,6 @@ struct NodeConfig {
   std::uint32_t cores = 4;
   std::string profile_name = "default";
   HardwareProfile profile;
-};
-
-enum class FaultKind : std::uint8_t { kCrash, kRestart };
-
-struct FaultEvent {
-  TimeNs at_ns = 0;
-  FaultKind kind = FaultKind::kCrash;
-  // A validator id, or kNoNode with a symbolic target: "leader" (crash the current leader) or
-  // "crashed" (restart the most recently crashed node).
-  NodeId node = kNoNode;
-  std::string symbolic;
 };
 
 // Validators assigned a Byzantine behaviour (consensus/behavior.h). At most the protocol's f
