@@ -12,6 +12,15 @@
 namespace hlsim {
 namespace {
 
+// a + b, at most kTimeNever. REQUIRES: a, b >= 0.
+TimeNs saturating_add(TimeNs a, TimeNs b) { return a > kTimeNever - b ? kTimeNever : a + b; }
+
+// round(duration * factor), at most kTimeNever. REQUIRES: duration >= 0, factor > 0.
+TimeNs scaled_ns(TimeNs duration_ns, double factor) {
+  const double v = static_cast<double>(duration_ns) * factor;
+  return v < 9.0e18 ? static_cast<TimeNs>(std::llround(v)) : kTimeNever;
+}
+
 Result<Topology> build_topology(const NetworkConfig& n, std::uint32_t nodes) {
   if (n.topology == "full_mesh") {
     return Topology::full_mesh(nodes, n.latency_ns, n.bandwidth_bps, n.loss);
@@ -124,6 +133,10 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   }
   net_counters_.lost_msgs.assign(n, 0);
   net_counters_.dropped_at_crashed.assign(n, 0);
+  net_counters_.partitioned.assign(n, 0);
+  net_counters_.duplicated.assign(n, 0);
+  net_counters_.reordered.assign(n, 0);
+  conditions_ = std::make_unique<FaultConditions>(static_cast<std::uint32_t>(n));
 
   clients_ = std::make_unique<ClientPool>(sc.seed, sc.workload.clients, n, sc.workload.arrivals,
                                           sc.workload.forged_fraction, sc.duration_ns, client_link,
@@ -141,9 +154,13 @@ RunOutcome Simulation::run(const std::atomic<bool>* interrupt,
     finish_job(*node);
   }
   for (ClientId c = 0; c < clients_->size(); ++c) schedule_next_arrival(c, 0);
+  // Fault event args: index << 1, | 1 for a condition's end.
   for (std::size_t i = 0; i < scenario_.faults.size(); ++i) {
     const FaultEvent& f = scenario_.faults[i];
-    kernel_.schedule(f.at_ns, f.node == kNoNode ? 0 : f.node, fault_kind_, i);
+    kernel_.schedule(f.at_ns, f.node == kNoNode ? 0 : f.node, fault_kind_, i << 1);
+    if (f.is_condition() && f.until_ns != kTimeNever) {
+      kernel_.schedule(f.until_ns, 0, fault_kind_, (i << 1) | 1);
+    }
   }
 
   RunOutcome out;
@@ -179,19 +196,45 @@ bool Simulation::defer_if_busy(Node& node, const Event& e) {
 }
 
 void Simulation::finish_job(Node& node) {
-  const TimeNs finish_ns = node.cpu().run(node.now(), node.job_cost_ns());
-  Outbox& out = node.outbox();
   const NodeId from = node.self();
+  TimeNs cost_ns = node.job_cost_ns();
+  const double cpu_factor = conditions_->cpu_factor(from);
+  if (cpu_factor != 1) cost_ns = scaled_ns(cost_ns, cpu_factor);
+  const TimeNs finish_ns = node.cpu().run(node.now(), cost_ns);
+  Outbox& out = node.outbox();
+  Rng& rng = net_rngs_[from];
   for (auto& [to, msg] : out.sends) {
-    const auto arrival = network_->transmit(from, to, msg.wire_bytes(), finish_ns, net_rngs_[from]);
+    const LinkCondition& link = conditions_->link(from, to);
+    if (link.blocked) {
+      ++net_counters_.partitioned[from];
+      continue;
+    }
+    auto arrival = network_->transmit(from, to, msg.wire_bytes(), finish_ns, rng, link);
     if (!arrival) {
       ++net_counters_.lost_msgs[from];
       continue;
     }
+    // Draw order after the network's own draws: reorder (if p > 0), its delay, duplicate (if
+    // p > 0), the copy's delay. A clean link draws nothing more.
+    if (link.reorder > 0 && rng.bernoulli(link.reorder)) {
+      *arrival = saturating_add(*arrival, static_cast<TimeNs>(rng.next_below(
+                                              static_cast<std::uint64_t>(link.reorder_max_ns) + 1)));
+      ++net_counters_.reordered[from];
+    }
+    if (link.duplicate > 0 && rng.bernoulli(link.duplicate)) {
+      // The copy takes its own way: up to one more path latency behind the original.
+      const auto spread = static_cast<std::uint64_t>(network_->topology().path_latency_ns(from, to));
+      const TimeNs copy_ns =
+          saturating_add(*arrival, static_cast<TimeNs>(rng.next_below(spread + 1)));
+      kernel_.schedule(copy_ns, to, deliver_kind_, messages_.put({from, msg}));
+      ++net_counters_.duplicated[from];
+    }
     kernel_.schedule(*arrival, to, deliver_kind_, messages_.put({from, std::move(msg)}));
   }
+  const double clock_rate = conditions_->clock_rate(from);
   for (const auto& t : out.timers) {
-    kernel_.schedule(finish_ns + t.delay_ns, from, timer_kind_,
+    const TimeNs delay_ns = clock_rate == 1 ? t.delay_ns : scaled_ns(t.delay_ns, clock_rate);
+    kernel_.schedule(saturating_add(finish_ns, delay_ns), from, timer_kind_,
                      timers_.put({t.id, t.tag, node.incarnation()}));
   }
   // A Byzantine node's commits are its own business: the checker ignores them, and clients and
@@ -467,7 +510,18 @@ NodeId Simulation::current_leader() const {
 }
 
 void Simulation::on_fault(const Event& e) {
-  const FaultEvent& f = scenario_.faults[e.arg];
+  const std::size_t index = e.arg >> 1;
+  const FaultEvent& f = scenario_.faults[index];
+  if (f.is_condition()) {
+    const bool ends = (e.arg & 1) != 0;
+    if (ends) {
+      conditions_->end(index, scenario_.faults);
+    } else {
+      conditions_->begin(index, scenario_.faults);
+    }
+    liveness_.on_fault(e.time_ns, f.describe() + (ends ? " ends" : " begins"));
+    return;
+  }
   NodeId target = f.node;
   if (f.symbolic == "leader") target = current_leader();
   if (f.symbolic == "crashed") target = crashed_order_.empty() ? kNoNode : crashed_order_.back();

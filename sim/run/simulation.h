@@ -8,7 +8,9 @@
 //   arrival    a client (LP id validators + c) submitting its next transaction
 //   observe    a client learning of a committed transaction it watches (Workload::watchers)
 //   timeout    a closed-loop client giving up waiting for its transaction's commit
-//   fault      a scheduled crash or restart of a validator
+//   fault      a scheduled fault: a crash or restart of a validator, or the start or end of a
+//              condition (partition, degraded links, duplication, reordering, slow node, clock
+//              drift), which changes what the network and the nodes do from then on
 // A validator handles an event as one CPU job (sim/node/cpu_model.h); when all its cores are busy
 // the event waits for the first free core. Everything a job emits takes effect when it finishes.
 #pragma once
@@ -21,6 +23,7 @@
 
 #include "consensus/registry.h"
 #include "sim/clients/client_pool.h"
+#include "sim/faults/fault_conditions.h"
 #include "sim/kernel/kernel.h"
 #include "sim/network/link_model.h"
 #include "sim/network/topology.h"
@@ -50,6 +53,9 @@ struct RunOutcome {
 struct NetworkCounters {
   std::vector<std::uint64_t> lost_msgs;
   std::vector<std::uint64_t> dropped_at_crashed;  // delivered to a crashed validator
+  std::vector<std::uint64_t> partitioned;         // by sender: dropped by an active partition
+  std::vector<std::uint64_t> duplicated;          // by sender: extra copies delivered
+  std::vector<std::uint64_t> reordered;           // by sender: messages given an extra delay
 };
 
 // Where a run keeps its validators' RocksDB ledgers (storage: rocksdb): beside the results file,
@@ -205,6 +211,7 @@ class Simulation {
   // Subject -> its latest committed document (ordered: iteration never matters, but cheap).
   std::unordered_map<std::uint64_t, DocumentRef> latest_document_;
   std::vector<NodeId> crashed_order_;
+  std::unique_ptr<FaultConditions> conditions_;
   Bound<&Simulation::on_deliver> deliver_handler_;
   Bound<&Simulation::on_timer> timer_handler_;
   Bound<&Simulation::on_client_tx> client_tx_handler_;
