@@ -164,9 +164,17 @@ struct Loader {
     std::map<std::string, std::string> out;
     if (!node || node.IsNull()) return out;
     if (!node.IsMap()) return error_at(path, path + ": expected a map of keys");
+    std::map<std::string, int> seen;  // key -> its first line (YAML keeps duplicate keys)
     for (const auto& kv : node) {
       const std::string key = kv.first.as<std::string>();
       const std::string full = path.empty() ? key : path + "." + key;
+      const int line = kv.first.Mark().line + 1;
+      if (const auto first = seen.find(key); first != seen.end()) {
+        lines[full] = line;
+        return error_at(
+            full, full + ": given twice (first on line " + std::to_string(first->second) + ")");
+      }
+      seen.emplace(key, line);
       note_line(full, kv.first);
       if (kv.second.IsScalar()) {
         out[key] = kv.second.Scalar();

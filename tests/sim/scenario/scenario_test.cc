@@ -158,6 +158,16 @@ TEST(ScenarioTest, ErrorsCarryTheLineOfTheKey) {
   EXPECT_EQ(sc.error().message.rfind("test.yaml:5: consensus.nodes", 0), 0u) << sc.error().message;
 }
 
+TEST(ScenarioTest, AKeyGivenTwiceIsRejectedWithBothLines) {
+  // YAML parsers keep both entries; the second would silently win (a fuzzer found this).
+  auto sc = load("consensus: {protocol: pbft}\nseed: 2\nconsensus: {protocol: raft}\n");
+  ASSERT_FALSE(sc.ok());
+  EXPECT_EQ(sc.error().message, "test.yaml:3: consensus: given twice (first on line 1)");
+  sc = load("consensus:\n  nodes: 4\n  nodes: 7\n");
+  ASSERT_FALSE(sc.ok());
+  EXPECT_EQ(sc.error().message, "test.yaml:3: consensus.nodes: given twice (first on line 2)");
+}
+
 TEST(ScenarioTest, BadOverrideValueIsNamed) {
   auto sc = load("{}", {{"consensus.nodes", "x"}});
   ASSERT_FALSE(sc.ok());
