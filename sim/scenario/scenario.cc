@@ -1100,8 +1100,12 @@ const std::vector<ScenarioKeyDoc>& scenario_key_docs() {
     add("nodes.", node_specs());
     add("ledger.", ledger_specs());
     out.push_back({"faults", "list", "[]", "",
-                   "timed faults: {at_s: 20, crash: <node id>|leader} or {at_s: 40, restart: "
-                   "<node id>|crashed}"});
+                   "timed faults: {at_s: 20, crash: <node id>|leader}, {at_s: 40, restart: "
+                   "<node id>|crashed}, or a condition from at_s to until_s (s): partition "
+                   "{groups: {name: [ids]}} or {from: [ids], to: [ids]}, degrade {nodes, "
+                   "latency_factor, bandwidth_factor, loss}, duplicate {nodes, probability}, "
+                   "reorder {nodes, probability, max_delay_ms}, slow {nodes, cpu_factor}, "
+                   "clock_drift {nodes, rate}"});
     out.push_back({"byzantine.nodes", "map", "{}", "",
                    "Byzantine validators: {<id>: silent|equivocate|withhold_votes|"
                    "invalid_signatures|delay_proposals}, at most f of them (see hlsim list)"});
