@@ -38,8 +38,8 @@ void fuzz_block(ByteView in) {
   round_trip(
       in, block, [](const hlsim::Block& b) { return b.encode(); }, "Block");
   if (!block) return;
+  // txs.size() may differ from header.tx_count: decoding leaves that to check_block.
   check(block->encoded_size() == in.size(), "Block::encoded_size");
-  check(block->txs.size() == block->header.tx_count, "Block tx_count");
 }
 
 void fuzz_vote(ByteView in) {

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <string_view>
@@ -27,9 +28,15 @@ constexpr std::array<const char*, 7> kFiles = {
 
 void check_cents(std::string_view field) {
   const auto cents = hlsim::trace::parse_cents(field);
-  if (!cents || field.empty() || field.front() == '-') return;
+  if (!cents || field.front() == '-' || field.front() == '+') return;
   const auto negated = hlsim::trace::parse_cents("-" + std::string(field));
-  hlsim::fuzz::check(negated && *negated == -*cents, "parse_cents(-x) == -parse_cents(x)");
+  if (!negated || *negated != -*cents) {
+    std::fprintf(stderr, "parse_cents('%.*s') = %lld, of '-%.*s': %s\n",
+                 static_cast<int>(field.size()), field.data(), static_cast<long long>(*cents),
+                 static_cast<int>(field.size()), field.data(),
+                 negated ? std::to_string(*negated).c_str() : "nullopt");
+    hlsim::fuzz::check(false, "parse_cents(-x) == -parse_cents(x)");
+  }
 }
 
 }  // namespace
