@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package hlsim needs to build, test, benchmark and analyse.
+# Installs every Debian 12 package hlsim needs to build, test, benchmark, fuzz and analyse.
+# (clang-14 and libclang-rt-14-dev: the fuzz preset's compiler and its libFuzzer / sanitizer
+# runtimes.)
 # Idempotent: a second run finds everything present and installs nothing.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates clang-format clang-tidy
+  clang-14 libclang-rt-14-dev
   libssl-dev libtbb-dev libboost-graph-dev libhdf5-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev librocksdb-dev libexpat1-dev

@@ -3,6 +3,8 @@
 # test suite, then a short slice of every benchmark so they cannot rot.
 #   HLSIM_TIDY=1 also runs clang-tidy over the sources (warnings are errors).
 #   HLSIM_SANITIZE=1 also builds the debug preset (ASan + UBSan) and runs the tests under it.
+#   HLSIM_FUZZ=1 also builds the fuzz preset (clang-14) and runs every fuzz target briefly
+#   (HLSIM_FUZZ_SECONDS each, default 15; see scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -14,4 +16,7 @@ bash scripts/bench-smoke.sh
 if [ "${HLSIM_SANITIZE:-0}" = 1 ]; then
   bash scripts/build.sh debug
   ctest --preset debug
+fi
+if [ "${HLSIM_FUZZ:-0}" = 1 ]; then
+  bash scripts/fuzz.sh "${HLSIM_FUZZ_SECONDS:-15}"
 fi

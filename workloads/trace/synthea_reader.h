@@ -71,8 +71,8 @@ Result<SyntheaTrace> read_synthea_files(const std::map<std::string, std::string>
 // The same from a folder on disk.
 Result<SyntheaTrace> read_synthea_dir(const std::string& dir, const ReadOptions& options);
 
-// Exact money parsing: [-]digits[.digits] to cents, rounded half away from zero. Exposed for
-// tests.
+// Exact money parsing: [-|+]digits[.digits] (at most 15 whole digits) to cents, rounded half away
+// from zero. Exposed for tests.
 std::optional<Cents> parse_cents(std::string_view text);
 
 }  // namespace hlsim::trace

@@ -384,8 +384,12 @@ TEST(SyntheaReaderTest, CentsAreParsedExactly) {
   EXPECT_EQ(parse_cents("1.0049"), 100);
   EXPECT_EQ(parse_cents("-1.005"), -101);
   EXPECT_EQ(parse_cents("0.129999"), 13);
-  for (const char* bad :
-       {"", "-", ".5", "5.", "1e3", "1,000", " 1", "1 ", "1.2.3", "abc", "1234567890123456"}) {
+  // An explicit plus sign is accepted (the fuzz target's sign-symmetry check found that the
+  // header's grammar left it out).
+  EXPECT_EQ(parse_cents("+21367.63"), 2136763);
+  EXPECT_EQ(parse_cents("+0.005"), 1);
+  for (const char* bad : {"", "-", "+", "+-1", "--1", ".5", "5.", "1e3", "1,000", " 1", "1 ",
+                          "1.2.3", "abc", "1234567890123456"}) {
     EXPECT_FALSE(parse_cents(bad).has_value()) << "'" << bad << "'";
   }
 }
