@@ -65,9 +65,23 @@ Node::Node(NodeId id, std::uint32_t cluster_size, std::uint32_t cores, std::uint
 }
 
 void Node::begin_job(TimeNs start_ns) {
-  now_ns_ = start_ns;
+  job_start_ns_ = start_ns;
+  now_ns_ = local_time(start_ns);
   job_cost_ns_ = 0;
   outbox_.clear();
+}
+
+TimeNs Node::local_time(TimeNs real_ns) const {
+  if (clock_rate_ == 1) return clock_local_ns_ + (real_ns - clock_real_ns_);
+  return clock_local_ns_ +
+         static_cast<TimeNs>(static_cast<double>(real_ns - clock_real_ns_) / clock_rate_);
+}
+
+void Node::set_clock_rate(TimeNs at_ns, double rate) {
+  if (rate == clock_rate_) return;
+  clock_local_ns_ = local_time(at_ns);
+  clock_real_ns_ = at_ns;
+  clock_rate_ = rate;
 }
 
 void Node::crash(TimeNs now_ns) {

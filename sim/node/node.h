@@ -92,8 +92,15 @@ class Node final : public Context, public NodeCrypto {
        std::size_t message_types, NodeShared* shared);
 
   // --- job control, used by the simulation ---
+  // Starts a job at simulation time `start_ns`; the protocol sees its node's local clock.
   void begin_job(TimeNs start_ns);
+  TimeNs job_start_ns() const { return job_start_ns_; }
   TimeNs job_cost_ns() const { return job_cost_ns_; }
+  // Clock drift: from simulation time `at_ns` on, the local clock runs 1/rate as fast (rate 4:
+  // every local second lasts four real ones), continuing from where it stands, so it never jumps.
+  void set_clock_rate(TimeNs at_ns, double rate);
+  // The local clock at simulation time `real_ns` (>= the last rate change).
+  TimeNs local_time(TimeNs real_ns) const;
   Outbox& outbox() { return outbox_; }
   Protocol& protocol() { return *protocol_; }
   CpuModel& cpu() { return cpu_; }
@@ -165,8 +172,13 @@ class Node final : public Context, public NodeCrypto {
   Rng rng_;
   NodeCounters counters_;
   Outbox outbox_;
-  TimeNs now_ns_ = 0;
+  TimeNs now_ns_ = 0;        // local clock at the job's start: what the protocol sees
+  TimeNs job_start_ns_ = 0;  // simulation time of the job's start
   TimeNs job_cost_ns_ = 0;
+  // Local clock = clock_local_ns_ + (t - clock_real_ns_) / clock_rate_ (identity without drift).
+  TimeNs clock_real_ns_ = 0;
+  TimeNs clock_local_ns_ = 0;
+  double clock_rate_ = 1;
   bool crashed_ = false;
   std::uint32_t incarnation_ = 0;
 };

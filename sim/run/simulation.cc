@@ -200,7 +200,7 @@ void Simulation::finish_job(Node& node) {
   TimeNs cost_ns = node.job_cost_ns();
   const double cpu_factor = conditions_->cpu_factor(from);
   if (cpu_factor != 1) cost_ns = scaled_ns(cost_ns, cpu_factor);
-  const TimeNs finish_ns = node.cpu().run(node.now(), cost_ns);
+  const TimeNs finish_ns = node.cpu().run(node.job_start_ns(), cost_ns);
   Outbox& out = node.outbox();
   Rng& rng = net_rngs_[from];
   for (auto& [to, msg] : out.sends) {
@@ -217,13 +217,15 @@ void Simulation::finish_job(Node& node) {
     // Draw order after the network's own draws: reorder (if p > 0), its delay, duplicate (if
     // p > 0), the copy's delay. A clean link draws nothing more.
     if (link.reorder > 0 && rng.bernoulli(link.reorder)) {
-      *arrival = saturating_add(*arrival, static_cast<TimeNs>(rng.next_below(
-                                              static_cast<std::uint64_t>(link.reorder_max_ns) + 1)));
+      *arrival = saturating_add(
+          *arrival,
+          static_cast<TimeNs>(rng.next_below(static_cast<std::uint64_t>(link.reorder_max_ns) + 1)));
       ++net_counters_.reordered[from];
     }
     if (link.duplicate > 0 && rng.bernoulli(link.duplicate)) {
       // The copy takes its own way: up to one more path latency behind the original.
-      const auto spread = static_cast<std::uint64_t>(network_->topology().path_latency_ns(from, to));
+      const auto spread =
+          static_cast<std::uint64_t>(network_->topology().path_latency_ns(from, to));
       const TimeNs copy_ns =
           saturating_add(*arrival, static_cast<TimeNs>(rng.next_below(spread + 1)));
       kernel_.schedule(copy_ns, to, deliver_kind_, messages_.put({from, msg}));
@@ -518,6 +520,11 @@ void Simulation::on_fault(const Event& e) {
       conditions_->end(index, scenario_.faults);
     } else {
       conditions_->begin(index, scenario_.faults);
+    }
+    if (f.kind == FaultKind::kClockDrift) {
+      for (auto& node : nodes_) {
+        node->set_clock_rate(e.time_ns, conditions_->clock_rate(node->self()));
+      }
     }
     liveness_.on_fault(e.time_ns, f.describe() + (ends ? " ends" : " begins"));
     return;

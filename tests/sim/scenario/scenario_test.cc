@@ -11,7 +11,7 @@ namespace {
 
 const std::string kDataDir = HLSIM_SOURCE_DIR;
 
-Result<Scenario> load(const std::string& text, std::vector<Override> overrides = {}) {
+Result<Scenario> load(const std::string& text, const std::vector<Override>& overrides = {}) {
   return load_scenario_text(text, "test.yaml", overrides, kDataDir + "/scenarios", kDataDir);
 }
 
