@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add(hlsim::app::add_crypto_command);
   add(hlsim::app::add_verify_command);
   add(hlsim::app::add_calibrate_command);
+  add(hlsim::app::add_fuzz_command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

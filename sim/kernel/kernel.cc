@@ -19,6 +19,15 @@ constexpr std::uint64_t kInterruptPollMask = 4096 - 1;
   std::abort();
 }
 
+// One step of a 64-bit mixing hash (the finaliser of SplitMix64 over state ^ value): cheap, and
+// every input bit reaches every output bit, so reordered or changed events change the digest.
+std::uint64_t mix(std::uint64_t state, std::uint64_t value) {
+  std::uint64_t z = (state ^ value) + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
 }  // namespace
 
 EventKind Kernel::register_handler(EventHandler* handler) {
@@ -48,6 +57,11 @@ std::uint64_t Kernel::run(TimeNs until_ns) {
     }
     const Event e = queue_.pop();
     now_ns_ = e.time_ns;
+    digest_ = mix(mix(digest_, static_cast<std::uint64_t>(e.time_ns)),
+                  (static_cast<std::uint64_t>(e.node) << 32) ^ (std::uint64_t{e.kind} << 24) ^
+                      (e.arg * 0x100000001b3ULL));
+    if (tracer_) [[unlikely]]
+      tracer_(e);
     handlers_[e.kind]->handle(e);
     ++handled;
     if (stop_requested_) break;

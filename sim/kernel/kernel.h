@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "sim/kernel/event.h"
@@ -40,8 +41,16 @@ class Kernel {
   // A flag set from outside (e.g. a SIGINT handler) that run() polls every few thousand events.
   void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag; }
 
+  // Called with every event just before its handler (a readable trace, `hlsim fuzz --trace`).
+  // Tracing changes nothing about the run.
+  void set_tracer(std::function<void(const Event&)> tracer) { tracer_ = std::move(tracer); }
+
   TimeNs now() const { return now_ns_; }
   std::uint64_t events_handled() const { return events_handled_; }
+  // A digest of every event handled so far, in order (time, node, kind, arg): two runs that
+  // handled the same events in the same order have the same digest; the determinism self-check
+  // of `hlsim fuzz` compares it across repeated runs.
+  std::uint64_t trace_digest() const { return digest_; }
   std::size_t pending() const { return queue_.size(); }
 
  private:
@@ -50,6 +59,8 @@ class Kernel {
   TimeNs now_ns_ = 0;
   std::uint64_t next_seq_ = 0;
   std::uint64_t events_handled_ = 0;
+  std::uint64_t digest_ = 0x6a09e667f3bcc909ULL;  // any fixed start
+  std::function<void(const Event&)> tracer_;
   bool stop_requested_ = false;
   const std::atomic<bool>* interrupt_ = nullptr;
 };

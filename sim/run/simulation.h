@@ -89,6 +89,11 @@ class Simulation {
   const NodeShared& shared() const { return *shared_; }
   const Network& network() const { return *network_; }
   std::uint64_t events() const { return kernel_.events_handled(); }
+  // The kernel's digest of every event handled so far (Kernel::trace_digest).
+  std::uint64_t trace_digest() const { return kernel_.trace_digest(); }
+  // Sends a readable line per event to `sink` from now on (nullptr: stop). The run is unchanged.
+  void trace_events(std::function<void(const std::string&)> sink);
+  std::string describe_event(const Event& e) const;
 
  private:
   Simulation(const Scenario& scenario, const ProtocolInfo* info, std::unique_ptr<Workload> workload,

@@ -161,6 +161,34 @@ TEST(KernelTest, EventsHandledAccumulatesAcrossRuns) {
   EXPECT_EQ(k.events_handled(), 10u);
 }
 
+// The digest of handled events: equal for the same events in the same order, different when an
+// event's time, node, kind or argument differs; the tracer sees every event and changes nothing.
+TEST(KernelTest, TraceDigestIdentifiesTheSequenceOfEventsHandled) {
+  const auto digest_of = [](const std::vector<Event>& events, bool traced) {
+    Kernel k;
+    Recorder r(k);
+    const EventKind kind = k.register_handler(&r);
+    std::uint64_t seen = 0;
+    if (traced) k.set_tracer([&](const Event&) { ++seen; });
+    for (const Event& e : events) k.schedule(e.time_ns, e.node, kind, e.arg);
+    k.run(kTimeNever);
+    EXPECT_EQ(seen, traced ? events.size() : 0u);
+    return k.trace_digest();
+  };
+  const std::vector<Event> base = {{1, 0, 0, 7}, {2, 1, 0, 8}, {3, 0, 0, 9}};
+  const std::uint64_t d = digest_of(base, false);
+  EXPECT_EQ(d, digest_of(base, false));
+  EXPECT_EQ(d, digest_of(base, true));
+  auto other_time = base, other_node = base, other_arg = base;
+  other_time[1].time_ns = 4;  // now last: a different order
+  other_node[1].node = 2;
+  other_arg[2].arg = 10;
+  EXPECT_NE(d, digest_of(other_time, false));
+  EXPECT_NE(d, digest_of(other_node, false));
+  EXPECT_NE(d, digest_of(other_arg, false));
+  EXPECT_NE(d, digest_of({base[0], base[1]}, false));
+}
+
 TEST(KernelTest, ManyEventsRunInNondecreasingTimeOrder) {
   Kernel k;
   Recorder r(k);
