@@ -136,7 +136,8 @@ int run(const RunOptions& opt) {
   }
   if (!opt.quiet && !opt.json) {
     std::cout << "  results: " << out_path << " (tables tx, blocks, nodes, messages, timeseries, "
-              << "leaders, offchain_reads; the chain for hlsim verify), " << json_path << "\n";
+              << "leaders, faults, offchain_reads; the chain for hlsim verify), " << json_path
+              << "\n";
     if (summary.storage == "rocksdb") {
       std::cout << "  ledgers: " << ledger_dir_for(out_path) << "/node-<i> (RocksDB)\n";
     }

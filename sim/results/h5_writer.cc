@@ -72,6 +72,15 @@ struct TimeRow {
   double t_s;
   std::uint64_t submitted, committed, blocks;
   double p50_ms, p99_ms;
+  std::uint32_t faults_active;
+};
+
+struct FaultRow {
+  char fault[96];
+  double begin_s, end_s;
+  std::uint8_t ended;
+  double tps_before, tps_during, tps_after;
+  double p50_before_ms, p50_during_ms, p50_after_ms, p99_during_ms;
 };
 
 struct LeaderRow {
@@ -180,6 +189,23 @@ H5::CompType time_type() {
   HLSIM_MEMBER(TimeRow, blocks, H5::PredType::NATIVE_UINT64);
   HLSIM_MEMBER(TimeRow, p50_ms, H5::PredType::NATIVE_DOUBLE);
   HLSIM_MEMBER(TimeRow, p99_ms, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(TimeRow, faults_active, H5::PredType::NATIVE_UINT32);
+  return t;
+}
+
+H5::CompType fault_type() {
+  H5::CompType t(sizeof(FaultRow));
+  HLSIM_MEMBER(FaultRow, fault, fixed_string(96));
+  HLSIM_MEMBER(FaultRow, begin_s, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(FaultRow, end_s, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(FaultRow, ended, H5::PredType::NATIVE_UINT8);
+  HLSIM_MEMBER(FaultRow, tps_before, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(FaultRow, tps_during, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(FaultRow, tps_after, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(FaultRow, p50_before_ms, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(FaultRow, p50_during_ms, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(FaultRow, p50_after_ms, H5::PredType::NATIVE_DOUBLE);
+  HLSIM_MEMBER(FaultRow, p99_during_ms, H5::PredType::NATIVE_DOUBLE);
   return t;
 }
 
@@ -383,9 +409,28 @@ void write_run(H5::H5File& file, const std::string& run_id, const Simulation& si
 
   std::vector<TimeRow> series;
   for (const TimeBucket& b : time_buckets(sim, outcome.end_ns)) {
-    series.push_back(TimeRow{b.t_s, b.submitted, b.committed, b.blocks, b.p50_ms, b.p99_ms});
+    series.push_back(
+        TimeRow{b.t_s, b.submitted, b.committed, b.blocks, b.p50_ms, b.p99_ms, b.faults_active});
   }
   write_table(run, "timeseries", time_type(), series);
+
+  std::vector<FaultRow> faults;
+  for (const FaultWindowSummary& f : summary.fault_windows) {
+    FaultRow row{};
+    copy_text(row.fault, f.fault);
+    row.begin_s = f.begin_s;
+    row.end_s = f.end_s;
+    row.ended = f.ended ? 1 : 0;
+    row.tps_before = f.tps_before;
+    row.tps_during = f.tps_during;
+    row.tps_after = f.tps_after;
+    row.p50_before_ms = f.p50_before_ms;
+    row.p50_during_ms = f.p50_during_ms;
+    row.p50_after_ms = f.p50_after_ms;
+    row.p99_during_ms = f.p99_during_ms;
+    faults.push_back(row);
+  }
+  write_table(run, "faults", fault_type(), faults);
 
   std::vector<LeaderRow> leaders;
   for (const LeaderRecord& l : m.leaders()) leaders.push_back({l.time_ns, l.epoch, l.leader});

@@ -59,6 +59,33 @@ LatencyStats latency_stats(std::vector<TimeNs> latencies_ns) {
   return s;
 }
 
+namespace {
+
+// Throughput and latency of the transactions committed in [from, to): -1s when the interval is
+// empty.
+struct IntervalStats {
+  double tps = -1, p50_ms = -1, p99_ms = -1;
+};
+IntervalStats interval_stats(const Metrics& m, TimeNs from_ns, TimeNs to_ns) {
+  IntervalStats out;
+  if (to_ns <= from_ns) return out;
+  std::vector<TimeNs> lat;
+  for (const TxRecord& r : m.txs()) {
+    if (!ordered(r.status)) continue;
+    const TimeNs c = r.commit_ns();
+    if (c >= from_ns && c < to_ns) lat.push_back(c - r.submit_ns);
+  }
+  out.tps = static_cast<double>(lat.size()) / ns_to_s(to_ns - from_ns);
+  if (!lat.empty()) {
+    const LatencyStats l = latency_stats(std::move(lat));
+    out.p50_ms = l.p50_ms;
+    out.p99_ms = l.p99_ms;
+  }
+  return out;
+}
+
+}  // namespace
+
 RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
   const Scenario& sc = sim.scenario();
   const Metrics& m = sim.metrics();
@@ -219,6 +246,28 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
         RecoverySummary{static_cast<double>(r.fault_ns) / 1e9, r.fault,
                         r.recovery_ns < 0 ? -1.0 : static_cast<double>(r.recovery_ns) / 1e6});
   }
+  for (const FaultWindow& w : sim.fault_log().windows()) {
+    FaultWindowSummary f;
+    f.fault = w.fault;
+    f.ended = w.end_ns >= 0;
+    const TimeNs end_ns = f.ended ? w.end_ns : outcome.end_ns;
+    f.begin_s = ns_to_s(w.begin_ns);
+    f.end_s = ns_to_s(end_ns);
+    const TimeNs len_ns = end_ns - w.begin_ns;
+    const IntervalStats before =
+        interval_stats(m, std::max<TimeNs>(0, w.begin_ns - len_ns), w.begin_ns);
+    const IntervalStats during = interval_stats(m, w.begin_ns, end_ns);
+    const IntervalStats after =
+        interval_stats(m, end_ns, std::min(outcome.end_ns, end_ns + len_ns));
+    f.tps_before = before.tps;
+    f.tps_during = during.tps;
+    f.tps_after = after.tps;
+    f.p50_before_ms = before.p50_ms;
+    f.p50_during_ms = during.p50_ms;
+    f.p50_after_ms = after.p50_ms;
+    f.p99_during_ms = during.p99_ms;
+    s.fault_windows.push_back(std::move(f));
+  }
   s.reorgs = sim.safety().reorgs().reorgs;
   s.reorg_blocks = sim.safety().reorgs().blocks_abandoned;
   s.reorg_max_depth = sim.safety().reorgs().max_depth_blocks;
@@ -320,6 +369,12 @@ std::vector<TimeBucket> time_buckets(const Simulation& sim, TimeNs end_ns) {
   for (const BlockRecord& b : sim.metrics().blocks()) {
     if (b.commits > 0) ++out[bucket(b.first_commit_ns)].blocks;
   }
+  for (const FaultWindow& w : sim.fault_log().windows()) {
+    const TimeNs last_ns = w.end_ns >= 0 ? w.end_ns - 1 : end_ns;
+    for (std::size_t b = bucket(w.begin_ns); b <= bucket(std::max(w.begin_ns, last_ns)); ++b) {
+      ++out[b].faults_active;
+    }
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const LatencyStats l = latency_stats(std::move(lat[i]));
     out[i].p50_ms = l.p50_ms;
@@ -384,6 +439,15 @@ std::string render_console(const RunSummary& s) {
          r.fault + " at " + fmt("%.1f s", r.at_s) + ": " +
              (r.recovery_ms < 0 ? std::string("no commit after it")
                                 : "next commit after " + fmt("%.0f ms", r.recovery_ms)));
+  }
+  for (const auto& f : s.fault_windows) {
+    const auto tps = [](double v) { return v < 0 ? std::string("-") : fmt("%.0f", v); };
+    const auto ms = [](double v) { return v < 0 ? std::string("-") : fmt("%.0f", v); };
+    line("fault window", f.fault + ", " + fmt("%.1f", f.begin_s) + "-" + fmt("%.1f s", f.end_s) +
+                             (f.ended ? "" : " (never ended)") + ": tx/s " + tps(f.tps_before) +
+                             " before, " + tps(f.tps_during) + " during, " + tps(f.tps_after) +
+                             " after; p50 ms " + ms(f.p50_before_ms) + " / " + ms(f.p50_during_ms) +
+                             " / " + ms(f.p50_after_ms));
   }
   if (s.reorgs > 0) {
     line("forks", std::to_string(s.reorgs) + " reorgs, " + std::to_string(s.reorg_blocks) +
@@ -517,6 +581,21 @@ std::string summary_json(const RunSummary& s, bool include_host) {
                    {"longest_commit_gap_ms", s.longest_commit_gap_ms},
                    {"longest_commit_gap_start_s", s.longest_commit_gap_start_s},
                    {"recoveries", recoveries}};
+  nlohmann::ordered_json windows = nlohmann::ordered_json::array();
+  for (const auto& f : s.fault_windows) {
+    windows.push_back({{"fault", f.fault},
+                       {"begin_s", f.begin_s},
+                       {"end_s", f.end_s},
+                       {"ended", f.ended},
+                       {"tps_before", f.tps_before},
+                       {"tps_during", f.tps_during},
+                       {"tps_after", f.tps_after},
+                       {"p50_before_ms", f.p50_before_ms},
+                       {"p50_during_ms", f.p50_during_ms},
+                       {"p50_after_ms", f.p50_after_ms},
+                       {"p99_during_ms", f.p99_during_ms}});
+  }
+  j["fault_windows"] = windows;
   j["forks"] = {{"reorgs", s.reorgs},
                 {"blocks_abandoned", s.reorg_blocks},
                 {"max_depth_blocks", s.reorg_max_depth}};

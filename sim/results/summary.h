@@ -64,6 +64,18 @@ struct RecoverySummary {
   double recovery_ms = -1;  // fault -> next new height; -1 when none followed
 };
 
+// What one fault did (sim/observers/fault_log.h): committed throughput and median latency of the
+// transactions committed during its window, and in windows of the same length just before and
+// just after it (clipped to the run; -1 when that window is empty).
+struct FaultWindowSummary {
+  std::string fault;
+  double begin_s = 0, end_s = 0;  // end_s: the run's end when the fault never ended
+  bool ended = true;
+  double tps_before = -1, tps_during = -1, tps_after = -1;
+  double p50_before_ms = -1, p50_during_ms = -1, p50_after_ms = -1;
+  double p99_during_ms = -1;
+};
+
 struct HostFigures {
   double wall_s = 0;
   double events_per_s = 0;
@@ -100,6 +112,7 @@ struct RunSummary {
   double first_commit_ms = -1;
   double longest_commit_gap_ms = 0, longest_commit_gap_start_s = 0;
   std::vector<RecoverySummary> recoveries;
+  std::vector<FaultWindowSummary> fault_windows;
   std::uint64_t reorgs = 0, reorg_blocks = 0;
   std::uint32_t reorg_max_depth = 0;
   std::vector<std::string> byzantine;  // "node 0: equivocate"
@@ -122,11 +135,12 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome);
 
 // Per-second buckets of the run, for the `timeseries` table.
 struct TimeBucket {
-  double t_s = 0;                 // bucket start
-  std::uint64_t submitted = 0;    // transactions submitted in the bucket
-  std::uint64_t committed = 0;    // transactions whose commit_ns falls in the bucket
-  std::uint64_t blocks = 0;       // blocks first committed in the bucket
-  double p50_ms = 0, p99_ms = 0;  // latency of the transactions committed in the bucket
+  double t_s = 0;                   // bucket start
+  std::uint64_t submitted = 0;      // transactions submitted in the bucket
+  std::uint64_t committed = 0;      // transactions whose commit_ns falls in the bucket
+  std::uint64_t blocks = 0;         // blocks first committed in the bucket
+  double p50_ms = 0, p99_ms = 0;    // latency of the transactions committed in the bucket
+  std::uint32_t faults_active = 0;  // fault windows overlapping the bucket
 };
 std::vector<TimeBucket> time_buckets(const Simulation& sim, TimeNs end_ns);
 

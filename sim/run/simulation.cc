@@ -527,6 +527,11 @@ void Simulation::on_fault(const Event& e) {
       }
     }
     liveness_.on_fault(e.time_ns, f.describe() + (ends ? " ends" : " begins"));
+    if (ends) {
+      fault_log_.end(index, e.time_ns);
+    } else {
+      fault_log_.begin(index, f.describe(), e.time_ns);
+    }
     return;
   }
   NodeId target = f.node;
@@ -536,8 +541,10 @@ void Simulation::on_fault(const Event& e) {
   Node& node = *nodes_[target];
   if (f.kind == FaultKind::kCrash) {
     if (node.crashed()) return;
-    liveness_.on_fault(e.time_ns, "crash node " + std::to_string(target) +
-                                      (f.symbolic == "leader" ? " (the leader)" : ""));
+    const std::string what =
+        "crash node " + std::to_string(target) + (f.symbolic == "leader" ? " (the leader)" : "");
+    liveness_.on_fault(e.time_ns, what);
+    fault_log_.begin(FaultLog::crash_key(target), what, e.time_ns);
     node.crash(e.time_ns);
     crashed_order_.push_back(target);
     return;
@@ -546,6 +553,7 @@ void Simulation::on_fault(const Event& e) {
   crashed_order_.erase(std::remove(crashed_order_.begin(), crashed_order_.end(), target),
                        crashed_order_.end());
   liveness_.on_fault(e.time_ns, "restart node " + std::to_string(target));
+  fault_log_.end(FaultLog::crash_key(target), e.time_ns);
   if (node.storage_lost_on_crash()) {
     metrics_.on_storage_lost(target, node.chain().height());
     safety_.on_storage_lost(target);

@@ -28,6 +28,7 @@
 #include "sim/network/link_model.h"
 #include "sim/network/topology.h"
 #include "sim/node/node.h"
+#include "sim/observers/fault_log.h"
 #include "sim/observers/liveness_monitor.h"
 #include "sim/observers/metrics.h"
 #include "sim/observers/safety_checker.h"
@@ -78,6 +79,7 @@ class Simulation {
   const Metrics& metrics() const { return metrics_; }
   const SafetyChecker& safety() const { return safety_; }
   const LivenessMonitor& liveness() const { return liveness_; }
+  const FaultLog& fault_log() const { return fault_log_; }
   // The workload's own figures (Workload::make_metrics), empty when it has none.
   std::vector<WorkloadFigure> workload_figures() const;
   // Closed loop: transactions whose client gave up waiting for the commit (workload.timeout_ms).
@@ -197,6 +199,7 @@ class Simulation {
   Metrics metrics_;
   SafetyChecker safety_;
   LivenessMonitor liveness_;
+  FaultLog fault_log_;
   Height progress_height_ = 0;  // highest height an honest node has committed
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unique_ptr<ClientPool> clients_;

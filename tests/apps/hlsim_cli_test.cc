@@ -93,7 +93,8 @@ TEST_F(CliTest, RunWritesResultsAndSummary) {
   ASSERT_TRUE(fs::exists(out));
   ASSERT_TRUE(fs::exists(path("r.summary.json")));
   H5::H5File f(out, H5F_ACC_RDONLY);
-  for (const char* table : {"tx", "blocks", "nodes", "messages", "timeseries", "leaders"}) {
+  for (const char* table :
+       {"tx", "blocks", "nodes", "messages", "timeseries", "leaders", "faults"}) {
     EXPECT_TRUE(f.nameExists(std::string("runs/0/") + table)) << table;
   }
   H5::Group run = f.openGroup("runs/0");

@@ -81,6 +81,10 @@ void expect_isolated_leader_replaced(const std::string& protocol, int until_s) {
   EXPECT_NE(s.recoveries[1].fault.find("ends"), std::string::npos);
   EXPECT_GE(s.recoveries[0].recovery_ms, 0);
   EXPECT_GE(s.recoveries[1].recovery_ms, 0);
+  ASSERT_EQ(s.fault_windows.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.fault_windows[0].begin_s, 2);
+  EXPECT_DOUBLE_EQ(s.fault_windows[0].end_s, until_s);
+  EXPECT_GT(s.fault_windows[0].tps_after, 0);
   // Nothing committed is lost: every transaction commits, and the healed node catches up.
   EXPECT_EQ(s.pending, 0u);
   EXPECT_EQ(s.lost, 0u);
@@ -127,6 +131,20 @@ TEST(FaultsRunTest, DegradedLinksRaiseLatencyOnlyWhileActive) {
   // Raft commits in about two round trips of 5 ms links: 10x slower links make that 100 ms.
   EXPECT_GT(during, 3 * before);
   EXPECT_LT(after, 2 * before);
+  // The results say the same per fault window, and the time series marks the seconds it covered.
+  ASSERT_EQ(r.summary.fault_windows.size(), 1u);
+  const FaultWindowSummary& w = r.summary.fault_windows[0];
+  EXPECT_NE(w.fault.find("degrade"), std::string::npos) << w.fault;
+  EXPECT_DOUBLE_EQ(w.begin_s, 3);
+  EXPECT_DOUBLE_EQ(w.end_s, 6);
+  EXPECT_TRUE(w.ended);
+  EXPECT_GT(w.p50_during_ms, 3 * w.p50_before_ms);
+  EXPECT_LT(w.p50_after_ms, 2 * w.p50_before_ms);
+  EXPECT_GT(w.tps_before, 50);  // 100 tx/s offered
+  EXPECT_GT(w.tps_during, 50);  // slower, not stopped
+  for (const TimeBucket& b : r.buckets) {
+    EXPECT_EQ(b.faults_active, (b.t_s >= 3 && b.t_s < 6) ? 1u : 0u) << b.t_s;
+  }
 }
 
 TEST(FaultsRunTest, DuplicatedAndReorderedMessagesAreSurvived) {
@@ -157,6 +175,21 @@ TEST(FaultsRunTest, ASlowNodeWorksLongerForTheSameJobs) {
   EXPECT_GT(slow_busy, 4 * clean_busy);
   EXPECT_LT(slow.summary.nodes_detail[1].cpu_busy_ns,
             2 * clean.summary.nodes_detail[1].cpu_busy_ns);
+}
+
+TEST(FaultsRunTest, ACrashWindowLastsUntilTheRestartAndShowsTheOutage) {
+  const Ran r = run(base("raft") +
+                    "faults:\n  - {at_s: 2, crash: leader}\n"
+                    "  - {at_s: 4, restart: crashed}\n");
+  ASSERT_EQ(r.summary.fault_windows.size(), 1u);
+  const FaultWindowSummary& w = r.summary.fault_windows[0];
+  EXPECT_EQ(w.fault.rfind("crash node ", 0), 0u) << w.fault;
+  EXPECT_NE(w.fault.find("(the leader)"), std::string::npos) << w.fault;
+  EXPECT_DOUBLE_EQ(w.begin_s, 2);
+  EXPECT_DOUBLE_EQ(w.end_s, 4);
+  EXPECT_TRUE(w.ended);
+  // Clients of the crashed gateway lose their transactions: fewer commit during the outage.
+  EXPECT_LT(w.tps_during, w.tps_before);
 }
 
 TEST(FaultsRunTest, ClockDriftStretchesTheElectionAfterALeaderCrash) {
