@@ -50,4 +50,13 @@ std::unique_ptr<Protocol> make_protocol(const ProtocolInfo& info, const ParamVal
                                              delay_ns);
 }
 
+std::unique_ptr<Protocol> make_switchable_protocol(const ProtocolInfo& info,
+                                                   const ParamValues& values, NodeId self,
+                                                   std::uint32_t nodes) {
+  const TimeNs delay_ns = info.proposal_timeout ? info.proposal_timeout(values) * 9 / 10 : 0;
+  return std::make_unique<ByzantineProtocol>(info.make(values, self, nodes, Behavior::kHonest),
+                                             Behavior::kHonest, info.proposal_types,
+                                             info.vote_types, delay_ns);
+}
+
 }  // namespace hlsim

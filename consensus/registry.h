@@ -61,4 +61,10 @@ std::unique_ptr<Protocol> make_protocol(const ProtocolInfo& info, const ParamVal
                                         NodeId self, std::uint32_t nodes,
                                         Behavior behavior = Behavior::kHonest);
 
+// Builds validator `self`'s honest protocol inside a ByzantineProtocol that starts honest, for a
+// validator the fault schedule gives Byzantine roles (ByzantineProtocol::set_behavior).
+std::unique_ptr<Protocol> make_switchable_protocol(const ProtocolInfo& info,
+                                                   const ParamValues& values, NodeId self,
+                                                   std::uint32_t nodes);
+
 }  // namespace hlsim

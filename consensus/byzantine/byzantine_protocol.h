@@ -28,7 +28,8 @@ class ByzantineProtocol final : public Protocol {
  public:
   static constexpr std::uint64_t kDelayedSendTag = std::uint64_t{1} << 63;
 
-  // REQUIRES: inner non-null; behavior is one of the generic ones (not kHonest / kEquivocate).
+  // REQUIRES: inner non-null; behavior is kHonest (pass everything through until set_behavior)
+  // or one of the generic ones (not kEquivocate).
   ByzantineProtocol(std::unique_ptr<Protocol> inner, Behavior behavior,
                     std::vector<std::uint16_t> proposal_types,
                     std::vector<std::uint16_t> vote_types, TimeNs delay_ns);
@@ -43,6 +44,9 @@ class ByzantineProtocol final : public Protocol {
   bool is_leader() const override { return inner_->is_leader(); }
 
   Behavior behavior() const { return behavior_; }
+  // Changes what the wrapper does from the next send on (a role on the fault schedule); messages
+  // already held back by delay_proposals still go out when due. REQUIRES: not kEquivocate.
+  void set_behavior(Behavior behavior) { behavior_ = behavior; }
   Protocol& inner() { return *inner_; }
   const Protocol& inner() const { return *inner_; }
   // Messages this wrapper dropped or delayed so far (for tests).
@@ -63,7 +67,7 @@ class ByzantineProtocol final : public Protocol {
   bool is_proposal(std::uint16_t type) const;
 
   std::unique_ptr<Protocol> inner_;
-  const Behavior behavior_;
+  Behavior behavior_;
   const std::vector<std::uint16_t> proposal_types_;
   const std::vector<std::uint16_t> vote_types_;
   const TimeNs delay_ns_;

@@ -41,13 +41,16 @@ const char* fault_key(FaultKind kind) {
       return "slow";
     case FaultKind::kClockDrift:
       return "clock_drift";
+    case FaultKind::kByzantine:
+      return "byzantine";
   }
   return "?";
 }
 
 const std::vector<std::string>& fault_keys() {
-  static const std::vector<std::string> keys = {"crash",     "restart", "partition", "degrade",
-                                                "duplicate", "reorder", "slow",      "clock_drift"};
+  static const std::vector<std::string> keys = {"crash",   "restart",     "partition",
+                                                "degrade", "duplicate",   "reorder",
+                                                "slow",    "clock_drift", "byzantine"};
   return keys;
 }
 
@@ -89,6 +92,11 @@ std::string FaultEvent::describe() const {
       return s + " " + list(nodes) + ": cpu x" + number(cpu_factor);
     case FaultKind::kClockDrift:
       return s + " " + list(nodes) + ": timers x" + number(clock_rate);
+    case FaultKind::kByzantine:
+      for (std::size_t i = 0; i < nodes.size() && i < roles.size(); ++i) {
+        s += (i ? ", " : " ") + std::to_string(nodes[i]) + ": " + to_string(roles[i]);
+      }
+      return s;
   }
   return s;
 }

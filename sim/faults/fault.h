@@ -5,7 +5,10 @@
 //   * conditions, active over [at_ns, until_ns): a network partition (symmetric between named
 //     groups, or one-way from some nodes to others), link degradation (latency factor, extra loss,
 //     bandwidth factor), message duplication, message reordering (an extra random delay), a slow
-//     node (its CPU costs multiplied) and clock drift (its timers last `rate` times as long).
+//     node (its CPU costs multiplied), clock drift (its timers last `rate` times as long), and a
+//     Byzantine role (consensus/behavior.h: silent, withhold_votes, invalid_signatures,
+//     delay_proposals) that validators play only during the window; such a validator counts as
+//     Byzantine for the whole run (the safety checker ignores its commits; it counts against f).
 // Conditions that overlap compose (sim/faults/fault_conditions.h).
 #pragma once
 
@@ -13,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "consensus/behavior.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/time.h"
 
@@ -27,16 +31,18 @@ enum class FaultKind : std::uint8_t {
   kReorder,
   kSlow,
   kClockDrift,
+  kByzantine,
 };
 
 // The scenario key of each kind ("crash", "restart", "partition", "degrade", "duplicate",
-// "reorder", "slow", "clock_drift").
+// "reorder", "slow", "clock_drift", "byzantine").
 const char* fault_key(FaultKind kind);
 const std::vector<std::string>& fault_keys();
 
 struct FaultEvent {
   TimeNs at_ns = 0;
   TimeNs until_ns = kTimeNever;  // conditions only: when it ends (kTimeNever: at the run's end)
+  std::size_t source_index = 0;  // its position in the scenario's list (for error messages)
   FaultKind kind = FaultKind::kCrash;
 
   // crash / restart: a validator id, or kNoNode with a symbolic target: "leader" (crash the
@@ -54,8 +60,9 @@ struct FaultEvent {
   std::vector<NodeId> to;
 
   // degrade, duplicate, reorder: the links from or to these validators (empty: every link).
-  // slow, clock_drift: these validators.
+  // slow, clock_drift: these validators. byzantine: these validators, playing roles[i].
   std::vector<NodeId> nodes;
+  std::vector<Behavior> roles;
 
   double latency_factor = 1;    // degrade: >= 1, multiplies the path latency
   double bandwidth_factor = 1;  // degrade: in (0, 1], multiplies the path bandwidth

@@ -55,6 +55,7 @@ void FaultConditions::recompute(const std::vector<FaultEvent>& faults) {
   std::fill(clock_rate_.begin(), clock_rate_.end(), 1.0);
   for (std::size_t i : active_) {
     const FaultEvent& f = faults[i];
+    if (f.kind == FaultKind::kByzantine) continue;  // the simulation switches the protocols
     if (f.kind == FaultKind::kSlow || f.kind == FaultKind::kClockDrift) {
       for (NodeId n : f.nodes) {
         if (f.kind == FaultKind::kSlow) {

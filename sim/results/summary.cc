@@ -273,8 +273,11 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
   s.reorg_max_depth = sim.safety().reorgs().max_depth_blocks;
   for (NodeId i = 0; i < sc.consensus.nodes; ++i) {
     const Behavior b = sc.byzantine.of(i);
-    if (b != Behavior::kHonest)
+    if (b != Behavior::kHonest) {
       s.byzantine.push_back("node " + std::to_string(i) + ": " + to_string(b));
+    } else if (sc.byzantine.is_scheduled(i)) {
+      s.byzantine.push_back("node " + std::to_string(i) + ": scheduled roles (faults)");
+    }
   }
 
   s.signature_scheme = to_string(sc.ledger.signature);

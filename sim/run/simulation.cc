@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "consensus/byzantine/byzantine_protocol.h"
 #include "ledger/crypto/aes_gcm.h"
 #include "ledger/crypto/sha256.h"
 #include "sim/kernel/distributions.h"
@@ -90,7 +91,7 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
       safety_(sc.seed, [&sc] {
         std::vector<bool> byz(sc.consensus.nodes, false);
         for (NodeId i = 0; i < sc.consensus.nodes; ++i) {
-          byz[i] = sc.byzantine.of(i) != Behavior::kHonest;
+          byz[i] = sc.byzantine.faulty(i);
         }
         return byz;
       }()) {
@@ -127,7 +128,9 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   for (NodeId i = 0; i < n; ++i) {
     nodes_.push_back(std::make_unique<Node>(
         i, n, sc.node.cores, sc.seed, keys[i],
-        make_protocol(*info, sc.consensus.params, i, n, sc.byzantine.of(i)),
+        sc.byzantine.is_scheduled(i)
+            ? make_switchable_protocol(*info, sc.consensus.params, i, n)
+            : make_protocol(*info, sc.consensus.params, i, n, sc.byzantine.of(i)),
         workload_->make_contract(), info->message_types.size(), shared_.get()));
     net_rngs_.push_back(Rng::stream(sc.seed, RngDomain::kNetwork, i));
   }
@@ -520,6 +523,13 @@ void Simulation::on_fault(const Event& e) {
       conditions_->end(index, scenario_.faults);
     } else {
       conditions_->begin(index, scenario_.faults);
+    }
+    if (f.kind == FaultKind::kByzantine) {
+      for (std::size_t k = 0; k < f.nodes.size(); ++k) {
+        auto* p = dynamic_cast<ByzantineProtocol*>(&nodes_[f.nodes[k]]->protocol());
+        // Scheduled validators are built switchable (make_switchable_protocol).
+        if (p != nullptr) p->set_behavior(ends ? Behavior::kHonest : f.roles[k]);
+      }
     }
     if (f.kind == FaultKind::kClockDrift) {
       for (auto& node : nodes_) {

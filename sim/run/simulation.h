@@ -85,7 +85,7 @@ class Simulation {
   // Closed loop: transactions whose client gave up waiting for the commit (workload.timeout_ms).
   std::uint64_t closed_loop_timeouts() const { return closed_timeouts_; }
   bool workload_has_own_arrivals() const { return workload_->has_own_arrivals(); }
-  bool is_byzantine(NodeId node) const { return scenario_.byzantine.of(node) != Behavior::kHonest; }
+  bool is_byzantine(NodeId node) const { return scenario_.byzantine.faulty(node); }
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
   const NetworkCounters& network_counters() const { return net_counters_; }
   const NodeShared& shared() const { return *shared_; }

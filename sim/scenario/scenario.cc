@@ -466,6 +466,92 @@ struct Loader {
     return Status::Ok();
   }
 
+  // byzantine: {nodes: {2: silent, 3: withhold_votes}} (a timed role; validated against the
+  // protocol once the whole scenario is read, see timed_byzantine()).
+  Status byzantine_role(const YAML::Node& node, const std::string& path, FaultEvent& f) {
+    std::map<std::string, std::string> raw;
+    std::map<std::string, YAML::Node> lists;
+    if (!node.IsMap()) {
+      return error_at(path, path + ": expected {nodes: {<id>: <behaviour>, ...}}");
+    }
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      note_line(path + "." + key, kv.first);
+      if (key != "nodes") {
+        return error_at(path + "." + key, path + "." + key + ": unknown key (expected 'nodes')");
+      }
+    }
+    const YAML::Node& nodes = node["nodes"];
+    if (!nodes || !nodes.IsMap() || nodes.size() == 0) {
+      return error_at(path, path +
+                                ".nodes: expected a map of validator id -> behaviour, e.g. {2: "
+                                "silent}");
+    }
+    for (const auto& kv : nodes) {
+      const std::string id_text = kv.first.Scalar();
+      const std::string npath = path + ".nodes." + id_text;
+      note_line(npath, kv.first);
+      std::int64_t id = 0;
+      if (!parse_int(id_text, id) || id < 0 || id > 0xffff'fffe) {
+        return error_at(npath, npath + ": expected a validator id, got '" + id_text + "'");
+      }
+      const std::string name = kv.second.IsScalar() ? kv.second.Scalar() : "";
+      const auto behavior = parse_behavior(name);
+      if (!behavior || *behavior == Behavior::kHonest || *behavior == Behavior::kEquivocate) {
+        return error_at(npath, npath +
+                                   ": expected silent, withhold_votes, invalid_signatures "
+                                   "or delay_proposals, got '" +
+                                   name +
+                                   "' (equivocation is built into a validator for the whole "
+                                   "run: use the byzantine section)");
+      }
+      f.nodes.push_back(static_cast<NodeId>(id));
+      f.roles.push_back(*behavior);
+    }
+    return Status::Ok();
+  }
+
+  // The validators given Byzantine roles in the schedule: each role applies to the protocol, no
+  // validator is also Byzantine for the whole run, and together with the byzantine section at
+  // most f validators are faulty (unless byzantine.beyond_f).
+  Status timed_byzantine(Scenario& sc) {
+    const ProtocolInfo* info = find_protocol(sc.consensus.protocol);
+    ByzantineConfig& b = sc.byzantine;
+    b.scheduled.assign(sc.consensus.nodes, false);
+    for (std::size_t i = 0; i < sc.faults.size(); ++i) {
+      const FaultEvent& f = sc.faults[i];
+      if (f.kind != FaultKind::kByzantine) continue;
+      const std::string path = "faults[" + std::to_string(f.source_index) + "].byzantine.nodes";
+      for (std::size_t k = 0; k < f.nodes.size(); ++k) {
+        const std::string npath = path + "." + std::to_string(f.nodes[k]);
+        if (!info->supports(f.roles[k])) {
+          std::vector<std::string> supported;
+          for (Behavior x : info->behaviors) supported.push_back(to_string(x));
+          return error_at(npath, npath + ": behaviour '" + to_string(f.roles[k]) +
+                                     "' does not apply to " + info->name +
+                                     " (it supports: " + join(supported) + ")");
+        }
+        if (b.of(f.nodes[k]) != Behavior::kHonest) {
+          return error_at(npath, npath + ": validator " + std::to_string(f.nodes[k]) +
+                                     " is already Byzantine for the whole run (byzantine.nodes)");
+        }
+        b.scheduled[f.nodes[k]] = true;
+      }
+    }
+    std::uint32_t count = 0;
+    for (NodeId v = 0; v < sc.consensus.nodes; ++v) count += b.faulty(v) ? 1 : 0;
+    const std::uint32_t fmax = info->max_faulty ? info->max_faulty(sc.consensus.nodes) : 0;
+    if (count > fmax && !b.beyond_f) {
+      return error_at("faults", "faults: " + std::to_string(count) +
+                                    " validators are Byzantine (byzantine section and scheduled "
+                                    "roles), but " +
+                                    info->name + " with " + std::to_string(sc.consensus.nodes) +
+                                    " nodes tolerates f = " + std::to_string(fmax) +
+                                    " (set byzantine.beyond_f: true to break it on purpose)");
+    }
+    return Status::Ok();
+  }
+
   Result<FaultEvent> fault(const YAML::Node& node, const std::string& path) {
     if (!node.IsMap()) return error_at(path, path + ": expected a map {at_s: ..., <fault>: ...}");
     FaultEvent f;
@@ -488,12 +574,13 @@ struct Loader {
                       path + "." + key + ": unknown key" +
                           (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
                           "; a fault is {at_s, [until_s,] one of crash, restart, partition, "
-                          "degrade, duplicate, reorder, slow, clock_drift}");
+                          "degrade, duplicate, reorder, slow, clock_drift, byzantine}");
     }
     if (actions.size() != 1) {
       return error_at(path, path +
                                 ": expected exactly one fault key (crash, restart, partition, "
-                                "degrade, duplicate, reorder, slow, clock_drift) besides at_s, "
+                                "degrade, duplicate, reorder, slow, clock_drift, byzantine) "
+                                "besides at_s, "
                                 "got {" +
                                 keys + "}");
     }
@@ -553,6 +640,10 @@ struct Loader {
     }
     if (f.kind == FaultKind::kPartition) {
       if (Status st = partition(body, apath, f); !st.ok()) return st.error();
+      return f;
+    }
+    if (f.kind == FaultKind::kByzantine) {
+      if (Status st = byzantine_role(body, apath, f); !st.ok()) return st.error();
       return f;
     }
     if (!body.IsMap()) return error_at(apath, apath + ": expected a map of the fault's values");
@@ -965,6 +1056,7 @@ struct Loader {
         note_line(path, list[i]);
         auto f = fault(list[i], path);
         if (!f.ok()) return f.error();
+        f->source_index = i;
         for (NodeId id : f->named_nodes()) {
           if (id >= sc.consensus.nodes) {
             return error_at(path, path + ": node " + std::to_string(id) +
@@ -987,6 +1079,7 @@ struct Loader {
       auto st = byzantine(sections["byzantine"], sc);
       if (!st.ok()) return st.error();
     }
+    if (Status st = timed_byzantine(sc); !st.ok()) return st.error();
 
     // output
     {
@@ -1105,7 +1198,8 @@ const std::vector<ScenarioKeyDoc>& scenario_key_docs() {
                    "{groups: {name: [ids]}} or {from: [ids], to: [ids]}, degrade {nodes, "
                    "latency_factor, bandwidth_factor, loss}, duplicate {nodes, probability}, "
                    "reorder {nodes, probability, max_delay_ms}, slow {nodes, cpu_factor}, "
-                   "clock_drift {nodes, rate}"});
+                   "clock_drift {nodes, rate}, byzantine {nodes: {<id>: silent|withhold_votes|"
+                   "invalid_signatures|delay_proposals}} (counted against f for the whole run)"});
     out.push_back({"byzantine.nodes", "map", "{}", "",
                    "Byzantine validators: {<id>: silent|equivocate|withhold_votes|"
                    "invalid_signatures|delay_proposals}, at most f of them (see hlsim list)"});

@@ -71,11 +71,17 @@ struct NodeConfig {
 // unless beyond_f (for canaries that must break safety).
 struct ByzantineConfig {
   std::vector<Behavior> behaviors;  // by validator; empty when every validator is honest
+  // By validator: plays a Byzantine role during some window of the fault schedule (byzantine
+  // faults); honest outside it, but counted as Byzantine for the whole run.
+  std::vector<bool> scheduled;
   bool beyond_f = false;
 
   Behavior of(NodeId node) const {
     return node < behaviors.size() ? behaviors[node] : Behavior::kHonest;
   }
+  bool is_scheduled(NodeId node) const { return node < scheduled.size() && scheduled[node]; }
+  // Byzantine at some time of the run: its commits are its own business.
+  bool faulty(NodeId node) const { return of(node) != Behavior::kHonest || is_scheduled(node); }
   bool any() const {
     for (Behavior b : behaviors) {
       if (b != Behavior::kHonest) return true;

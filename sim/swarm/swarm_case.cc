@@ -223,8 +223,15 @@ Result<SwarmCase> make_swarm_case(const std::string& protocol, std::uint64_t see
     for (const NodeId v : faulty) {
       if (!behaviours.empty() && d.chance(0.5)) {
         const std::string& b = d.pick(behaviours);
-        byzantine += (byzantine.empty() ? "" : ", ") + std::to_string(v) + ": " + b;
-        outline += " byz(" + std::to_string(v) + ":" + b + ")";
+        if (b != "equivocate" && d.chance(0.5)) {
+          // A role played only during a window of the safety phase.
+          faults += fault_line(window(d, heal_s),
+                               "byzantine: {nodes: {" + std::to_string(v) + ": " + b + "}}");
+          outline += " byz(" + std::to_string(v) + ":" + b + ", timed)";
+        } else {
+          byzantine += (byzantine.empty() ? "" : ", ") + std::to_string(v) + ": " + b;
+          outline += " byz(" + std::to_string(v) + ":" + b + ")";
+        }
         continue;
       }
       const std::uint64_t cycles = 1 + d.below(2);

@@ -207,6 +207,31 @@ TEST(FaultsRunTest, ClockDriftStretchesTheElectionAfterALeaderCrash) {
   EXPECT_GT(drifted_ms, 2 * normal_ms);  // election timeouts last four times as long
 }
 
+TEST(FaultsRunTest, AScheduledSilentPrimaryForcesAViewChangeAndIsHonestAfterwards) {
+  const NodeId primary = leader_at_two_seconds("pbft");
+  const Ran r = run(base("pbft") + "faults:\n  - {at_s: 2, until_s: 6, byzantine: {nodes: {" +
+                    std::to_string(primary) + ": silent}}}\n");
+  EXPECT_TRUE(r.summary.violations.empty());
+  bool replaced = false;
+  for (const LeaderRecord& l : r.leaders) {
+    if (l.time_ns > 2 * kNsPerSec && l.time_ns < 6 * kNsPerSec && l.leader != primary) {
+      replaced = true;
+    }
+  }
+  EXPECT_TRUE(replaced) << "no view change while the primary was silent";
+  ASSERT_EQ(r.summary.fault_windows.size(), 1u);
+  EXPECT_EQ(r.summary.fault_windows[0].fault, "byzantine " + std::to_string(primary) + ": silent");
+  EXPECT_GT(r.summary.fault_windows[0].tps_after, 50);
+  ASSERT_EQ(r.summary.byzantine.size(), 1u);
+  EXPECT_NE(r.summary.byzantine[0].find("scheduled"), std::string::npos);
+  // Silent only inside the window: the node sends again afterwards, more than one silent to the
+  // end.
+  const Ran forever = run(base("pbft") + "faults:\n  - {at_s: 2, byzantine: {nodes: {" +
+                          std::to_string(primary) + ": silent}}}\n");
+  EXPECT_GT(r.summary.nodes_detail[primary].msgs_sent,
+            forever.summary.nodes_detail[primary].msgs_sent + 100);
+}
+
 TEST(FaultsRunTest, ARunWithFaultsIsAPureFunctionOfItsScenario) {
   const std::string yaml =
       base("hotstuff") +

@@ -51,6 +51,50 @@ TEST(FaultSectionTest, EveryKindIsParsed) {
   EXPECT_EQ(f[7].describe(), "partition g0=[4]");
 }
 
+TEST(FaultSectionTest, ScheduledByzantineRolesAreParsedAndCountAsByzantine) {
+  auto sc = load_scenario_text(
+      "consensus: {protocol: pbft, nodes: 10}\nduration_s: 30\n"
+      "byzantine: {nodes: {6: equivocate}}\n"
+      "faults:\n"
+      "  - {at_s: 2, until_s: 6, byzantine: {nodes: {0: silent, 3: withhold_votes}}}\n"
+      "  - {at_s: 8, until_s: 9, byzantine: {nodes: {3: delay_proposals}}}\n",
+      "test.yaml", {}, kDataDir, kDataDir);
+  ASSERT_TRUE(sc.ok()) << sc.error().message;
+  const FaultEvent& f = sc->faults[0];
+  EXPECT_EQ(f.kind, FaultKind::kByzantine);
+  EXPECT_TRUE(f.is_condition());
+  EXPECT_EQ(f.nodes, (std::vector<NodeId>{0, 3}));
+  EXPECT_EQ(f.roles, (std::vector<Behavior>{Behavior::kSilent, Behavior::kWithholdVotes}));
+  EXPECT_EQ(f.describe(), "byzantine 0: silent, 3: withhold_votes");
+  const ByzantineConfig& b = sc->byzantine;
+  EXPECT_TRUE(b.faulty(0));
+  EXPECT_TRUE(b.faulty(3));
+  EXPECT_TRUE(b.faulty(6));
+  EXPECT_FALSE(b.faulty(1));
+  EXPECT_TRUE(b.is_scheduled(0));
+  EXPECT_FALSE(b.is_scheduled(6));
+  EXPECT_EQ(b.of(0), Behavior::kHonest);  // honest outside its windows
+  // Scheduled and whole-run Byzantine validators count together against f.
+  auto over = load_scenario_text(
+      "consensus: {protocol: pbft, nodes: 4}\nduration_s: 30\n"
+      "byzantine: {nodes: {3: equivocate}}\n"
+      "faults:\n  - {at_s: 2, until_s: 6, byzantine: {nodes: {0: silent}}}\n",
+      "test.yaml", {}, kDataDir, kDataDir);
+  ASSERT_FALSE(over.ok());
+  EXPECT_THAT(over.error().message,
+              HasSubstr("faults: 2 validators are Byzantine (byzantine section and scheduled "
+                        "roles), but pbft with 4 nodes tolerates f = 1"));
+  auto twice = load_scenario_text(
+      "consensus: {protocol: pbft, nodes: 7}\nduration_s: 30\n"
+      "byzantine: {nodes: {3: equivocate}}\n"
+      "faults:\n  - {at_s: 2, until_s: 6, byzantine: {nodes: {3: silent}}}\n",
+      "test.yaml", {}, kDataDir, kDataDir);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_THAT(twice.error().message,
+              HasSubstr("faults[0].byzantine.nodes.3: validator 3 is already Byzantine for the "
+                        "whole run"));
+}
+
 struct BadFault {
   const char* name;
   const char* yaml;
@@ -107,7 +151,23 @@ INSTANTIATE_TEST_SUITE_P(
                  "  - {at_s: 5, reorder: {probability: 0.5, max_dely_ms: 3}}\n",
                  "faults[0].reorder.max_dely_ms: unknown key (did you mean 'max_delay_ms'?)"},
         BadFault{"zero_clock_rate", "  - {at_s: 5, clock_drift: {nodes: 1, rate: 0}}\n",
-                 "faults[0].clock_drift.rate: expected a rate > 0"}),
+                 "faults[0].clock_drift.rate: expected a rate > 0"},
+        BadFault{"scheduled_equivocation",
+                 "  - {at_s: 5, until_s: 6, byzantine: {nodes: {1: equivocate}}}\n",
+                 "faults[0].byzantine.nodes.1: expected silent, withhold_votes, "
+                 "invalid_signatures or delay_proposals, got 'equivocate'"},
+        BadFault{"scheduled_role_not_for_raft",
+                 "  - {at_s: 5, until_s: 6, byzantine: {nodes: {1: withhold_votes}}}\n",
+                 "faults[0].byzantine.nodes.1: behaviour 'withhold_votes' does not apply to raft"},
+        BadFault{"scheduled_beyond_f",
+                 "  - {at_s: 5, until_s: 6, byzantine: {nodes: {0: silent, 1: silent}}}\n"
+                 "  - {at_s: 7, until_s: 8, byzantine: {nodes: {2: silent}}}\n",
+                 "faults: 3 validators are Byzantine"},
+        BadFault{"scheduled_out_of_range",
+                 "  - {at_s: 5, until_s: 6, byzantine: {nodes: {9: silent}}}\n",
+                 "faults[0]: node 9 does not exist"},
+        BadFault{"scheduled_not_a_map", "  - {at_s: 5, until_s: 6, byzantine: {nodes: [1]}}\n",
+                 "faults[0].byzantine.nodes: expected a map of validator id -> behaviour"}),
     [](const ::testing::TestParamInfo<BadFault>& p) { return std::string(p.param.name); });
 
 }  // namespace
