@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -14,6 +15,7 @@
 #include "sim/results/h5_writer.h"
 #include "sim/results/summary.h"
 #include "sim/run/simulation.h"
+#include "sim/scenario/memory_estimate.h"
 #include "sim/scenario/scenario.h"
 
 namespace hlsim::app {
@@ -32,8 +34,27 @@ struct RunOptions {
   std::string output;
   bool quiet = false;
   bool json = false;
+  bool no_memory_check = false;
   int threads = 0;  // 0: every core
 };
+
+// The machine's physical memory in bytes (MemTotal of /proc/meminfo), 0 when unknown.
+double machine_memory_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit) {
+    if (key == "MemTotal:") return kib * 1024;
+  }
+  return 0;
+}
+
+std::string gib(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+  return buf;
+}
 
 std::string summary_path_for(const std::string& h5_path) {
   fs::path p(h5_path);
@@ -64,6 +85,21 @@ int run(const RunOptions& opt) {
   auto scenario = load_scenario_file(opt.scenario_path, overrides, data_dir());
   if (!scenario.ok()) {
     std::cerr << "hlsim: error: " << scenario.error().message << "\n";
+    return kExitBadInput;
+  }
+  // Refuse, before anything runs, a scenario that cannot fit in this machine's memory.
+  const MemoryEstimate memory = estimate_memory(scenario.value());
+  const double machine_bytes = machine_memory_bytes();
+  if (!opt.no_memory_check && machine_bytes > 0 && memory.bytes > machine_bytes) {
+    char tx[32];
+    std::snprintf(tx, sizeof tx, "%.3g", memory.transactions);
+    std::cerr << "hlsim: error: " << opt.scenario_path << ": the run would need about "
+              << gib(memory.bytes) << " of memory (" << tx
+              << " transactions, rate_tps x (duration_s + drain_s), kept by each of "
+              << scenario->consensus.nodes << " validators), more than this machine's "
+              << gib(machine_bytes)
+              << "; lower workload.rate_tps, duration_s or consensus.nodes "
+                 "(--no-memory-check runs it anyway)\n";
     return kExitBadInput;
   }
   const std::string out_path = scenario->output_path;
@@ -159,6 +195,8 @@ Runner add_run_command(CLI::App& app) {
   cmd->add_option("-o,--output", opt->output, "Results file (HDF5); default output.path");
   cmd->add_flag("-q,--quiet", opt->quiet, "No progress line and no table");
   cmd->add_flag("--json", opt->json, "Print the summary as JSON instead of the table");
+  cmd->add_flag("--no-memory-check", opt->no_memory_check,
+                "Run even when the memory estimate exceeds this machine's memory");
   cmd->add_option("--threads", opt->threads,
                   "Worker threads for real crypto done ahead of the simulation (default: all "
                   "cores); results do not depend on it")

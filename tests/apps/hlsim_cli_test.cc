@@ -154,6 +154,33 @@ TEST_F(CliTest, BadScenarioExitsTwoNamingTheKeyAndWritesNothing) {
   EXPECT_FALSE(fs::exists(path("never.summary.json")));
 }
 
+TEST_F(CliTest, AScenarioTooBigForThisMachineIsRefusedBeforeRunning) {
+  // 10,000 validators each keeping 10^7 tx/s for a day: far beyond any machine's memory.
+  const std::string big = write(
+      "big.yaml", "consensus: {nodes: 10000}\nduration_s: 86400\nworkload: {rate_tps: 1e7}\n");
+  Output o = hlsim("run " + big + " -o " + path("never.h5"));
+  EXPECT_EQ(o.status, 2);
+  EXPECT_NE(o.text.find("big.yaml: the run would need about "), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("of memory (8.64e+11 transactions"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("more than this machine's"), std::string::npos) << o.text;
+  EXPECT_FALSE(fs::exists(path("never.h5")));
+}
+
+TEST_F(CliTest, AbsurdValuesAreRefusedWithTheReason) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"consensus: {nodes: 1000000000}\n", "consensus.nodes"},
+      {"network: {latency_ms: -5}\n", "network.latency_ms"},
+      {"network: {bandwidth_mbps: 0}\n", "network.bandwidth_mbps"},
+      {"duration_s: 0\n", "duration_s"},
+  };
+  for (const auto& [yaml, key] : cases) {
+    Output o = hlsim("run " + write("absurd.yaml", yaml) + " -o " + path("never.h5"));
+    EXPECT_EQ(o.status, 2) << yaml;
+    EXPECT_NE(o.text.find("absurd.yaml:1: " + key + ": expected"), std::string::npos) << o.text;
+    EXPECT_FALSE(fs::exists(path("never.h5")));
+  }
+}
+
 TEST_F(CliTest, BadOverrideExitsTwo) {
   Output o = hlsim(quick("--set workload.rate_tsp=5 -o " + path("x.h5")));
   EXPECT_EQ(o.status, 2);
@@ -178,8 +205,9 @@ TEST_F(CliTest, InterruptLeavesAValidFileMarkedIncomplete) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     const std::string scenario = kSource + "/scenarios/quickstart.yaml";
+    // A run far longer than the test: its memory estimate exceeds any machine, hence the flag.
     execl(kBinary.c_str(), kBinary.c_str(), "run", scenario.c_str(), "--quiet", "--set",
-          "duration_s=100000", "-o", out.c_str(), static_cast<char*>(nullptr));
+          "duration_s=100000", "--no-memory-check", "-o", out.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   // Long enough for start-up (scenario, keys, signal handlers) even in a loaded sanitizer build.
