@@ -472,29 +472,33 @@ std::string temp_name(const std::string& path) {
 
 Status write_results_h5(const std::string& path, const std::string& run_id, const Simulation& sim,
                         const RunOutcome& outcome, const RunSummary& summary) {
-  const std::string tmp = temp_name(path);
+  // HDF5 builds the file in memory (the core driver, no backing store) and hlsim writes the
+  // image itself: a full disk or an I/O error then fails in plain file code that cleans up,
+  // whereas an HDF5 file whose writes fail cannot be closed and crashes the library at exit.
+  std::vector<char> image;
   try {
     H5::Exception::dontPrint();
-    {
-      H5::H5File file(tmp, H5F_ACC_TRUNC);
-      write_run(file, run_id, sim, outcome, summary);
-      file.close();
+    H5::FileAccPropList access;
+    if (H5Pset_fapl_core(access.getId(), std::size_t{1} << 20, /*backing_store=*/0) < 0) {
+      return Error{path + ": cannot write results file (HDF5 core driver unavailable)"};
     }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-      fs::remove(tmp, ec);
-      return Error{path + ": cannot write results file: " + ec.message()};
+    H5::H5File file(temp_name(path), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+    write_run(file, run_id, sim, outcome, summary);
+    file.flush(H5F_SCOPE_GLOBAL);
+    const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
+    if (size <= 0) return Error{path + ": cannot write results file (no file image)"};
+    image.resize(static_cast<std::size_t>(size));
+    if (H5Fget_file_image(file.getId(), image.data(), image.size()) != size) {
+      return Error{path + ": cannot write results file (incomplete file image)"};
     }
+    file.close();
   } catch (const H5::Exception& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
     return Error{path + ": cannot write results file (" + e.getDetailMsg() + ")"};
   }
-  return Status::Ok();
+  return write_text_atomically(path, std::string_view(image.data(), image.size()));
 }
 
-Status write_text_atomically(const std::string& path, const std::string& text) {
+Status write_text_atomically(const std::string& path, std::string_view text) {
   const std::string tmp = temp_name(path);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "sim/results/summary.h"
 #include "sim/run/simulation.h"
@@ -33,6 +34,6 @@ Status write_results_h5(const std::string& path, const std::string& run_id, cons
                         const RunOutcome& outcome, const RunSummary& summary);
 
 // Writes `text` to path atomically (temporary file + rename).
-Status write_text_atomically(const std::string& path, const std::string& text);
+Status write_text_atomically(const std::string& path, std::string_view text);
 
 }  // namespace hlsim

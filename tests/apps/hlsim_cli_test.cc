@@ -1,6 +1,8 @@
 // The `hlsim` command line as a user runs it: exit statuses, messages, and the results files.
 #include <H5Cpp.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -197,6 +199,39 @@ TEST_F(CliTest, UnwritableOutputDirectoryExitsTwoBeforeRunning) {
   Output o = hlsim(quick("-o " + path("no/such/dir/r.h5")));
   EXPECT_EQ(o.status, 2);
   EXPECT_NE(o.text.find("does not exist"), std::string::npos) << o.text;
+}
+
+TEST_F(CliTest, AFullDiskGivesAClearErrorAndLeavesNoFileBehind) {
+  // A file-size limit makes every write past 64 KiB fail as on a full disk (with SIGXFSZ
+  // ignored, write() returns EFBIG instead of killing the process).
+  const std::string out = path("full.h5");
+  const std::string log = path("full.log");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{64 * 1024, 64 * 1024};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    const std::string scenario = kSource + "/scenarios/quickstart.yaml";
+    execl(kBinary.c_str(), kBinary.c_str(), "run", scenario.c_str(), "--quiet", "--set",
+          "duration_s=5", "-o", out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int raw = 0;
+  waitpid(pid, &raw, 0);
+  ASSERT_TRUE(WIFEXITED(raw));
+  EXPECT_EQ(WEXITSTATUS(raw), 1);
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("full.h5: write failed (disk full?)"), std::string::npos) << text;
+  // Nothing half-written: neither the results, nor the summary, nor a temporary file.
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "full.log") << "left behind: " << name;
+  }
 }
 
 TEST_F(CliTest, InterruptLeavesAValidFileMarkedIncomplete) {
