@@ -482,6 +482,9 @@ Status write_results_h5(const std::string& path, const std::string& run_id, cons
     if (H5Pset_fapl_core(access.getId(), std::size_t{1} << 20, /*backing_store=*/0) < 0) {
       return Error{path + ": cannot write results file (HDF5 core driver unavailable)"};
     }
+    // Closing the file closes whatever is still open in it, so that the in-memory file is gone
+    // (and its name free) when this returns.
+    access.setFcloseDegree(H5F_CLOSE_STRONG);
     H5::H5File file(temp_name(path), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
     write_run(file, run_id, sim, outcome, summary);
     file.flush(H5F_SCOPE_GLOBAL);

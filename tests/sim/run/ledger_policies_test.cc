@@ -188,7 +188,8 @@ TEST(LedgerPoliciesTest, ForgeriesAreRejectedByEveryNodeAndOnceAndAcceptedByMode
     for (const Ran* r : {&every, &once, &model}) {
       const std::string path = dir.sub("run.h5");
       const RunSummary s = summarize(*r->sim, r->outcome);
-      ASSERT_TRUE(write_results_h5(path, "0", *r->sim, r->outcome, s).ok());
+      const Status st = write_results_h5(path, "0", *r->sim, r->outcome, s);
+      ASSERT_TRUE(st.ok()) << st.error().message;
       H5::H5File file(path, H5F_ACC_RDONLY);
       const H5::Group g = file.openGroup("/runs/0");
       const std::string policy = text_attr(g, "verification_policy");
