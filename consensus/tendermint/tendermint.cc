@@ -203,7 +203,8 @@ void Tendermint::on_timer(Context& ctx, TimerId id, std::uint64_t tag) {
 // ---------------------------------------------------------------------------------------------
 // Consensus messages
 
-bool Tendermint::observe(NodeId from, Height height, Round round, const Message& msg) {
+bool Tendermint::observe(NodeId from, Height height, Round round, const Message& msg,
+                         bool relayed) {
   Context& ctx = *ctx_;
   const Height next = ctx.ledger().next_height();
   if (height > next) {
@@ -229,7 +230,7 @@ bool Tendermint::observe(NodeId from, Height height, Round round, const Message&
     return false;
   }
   if (height != next) return false;
-  if (round < core_.round() && core_.step() != Step::kNewHeight) {
+  if (!relayed && round < core_.round() && core_.step() != Step::kNewHeight) {
     // The sender is in an earlier round of this height: send it this node's messages of its
     // round, once per round, so that it can skip ahead (line 55) without waiting for retries.
     auto it = helped_.find(from);
@@ -289,7 +290,7 @@ void Tendermint::handle_vote(NodeId from, TendermintMessageType type, const Mess
   std::optional<SignedVote> v = decode_vote(type, msg.view());
   if (!v) return;
   if (type == TendermintMessageType::kPrecommit && collect_late_precommit(*v)) return;
-  if (!observe(from, v->height, v->epoch, msg)) return;
+  if (!observe(from, v->height, v->epoch, msg, v->voter != from)) return;
   if (!core_.wants_vote(*v)) return;
   const std::vector<std::uint8_t> ok = ctx.crypto().verify_votes(std::span(&*v, 1));
   if (ok.empty() || ok[0] == 0) return;
@@ -345,6 +346,7 @@ std::vector<ProposalRecord> Tendermint::propose(Round round, const BlockRef& val
     for (const auto& [to, msg] : it->second.sends) {
       for (NodeId n : to) ctx.send(n, msg);
     }
+    if (value) send_proof_of_lock(std::nullopt);
     return it->second.records;
   }
   OwnProposal own;
@@ -380,6 +382,7 @@ std::vector<ProposalRecord> Tendermint::propose(Round round, const BlockRef& val
       for (NodeId n : to) ctx.send(n, msg);
     }
   }
+  if (value) send_proof_of_lock(std::nullopt);
   std::vector<ProposalRecord> records = own.records;
   own_proposals_.emplace(round, std::move(own));
   return records;
@@ -608,6 +611,24 @@ void Tendermint::resend_round(Round round, std::optional<NodeId> to) {
     auto it = signed_votes_.find({static_cast<std::uint8_t>(kind), round});
     if (it == signed_votes_.end()) continue;
     for (const SignedVote& v : it->second) send(encode_vote(v));
+  }
+  send_proof_of_lock(to);
+}
+
+void Tendermint::send_proof_of_lock(std::optional<NodeId> to) {
+  const BlockRef& value = core_.valid_value();
+  if (!value || core_.valid_round() < 0) return;
+  const TendermintCore::RoundLog* pol = core_.log(static_cast<Round>(core_.valid_round()));
+  if (pol == nullptr) return;  // the log did not survive a restart
+  for (const SignedVote& v : pol->prevotes.votes_for(value->hash)) {
+    const Message msg = encode_vote(v);
+    if (to) {
+      if (*to != v.voter) ctx_->send(*to, msg);
+    } else {
+      for (NodeId n = 0; n < nodes_; ++n) {
+        if (n != self_ && n != v.voter) ctx_->send(n, msg);
+      }
+    }
   }
 }
 

@@ -125,7 +125,9 @@ class Tendermint final : public Protocol, private TendermintHost {
   // Where a consensus message of (height, round) from `from` stands against this node's height:
   // learns of peers ahead (fetch) and behind (push), buffers the next height's messages, helps a
   // peer in an earlier round. True when the message is for the height being decided now.
-  bool observe(NodeId from, Height height, Round round, const Message& msg);
+  // `relayed`: the message is another validator's vote passed on (a proof of lock), which says
+  // nothing about the round the sender is in.
+  bool observe(NodeId from, Height height, Round round, const Message& msg, bool relayed = false);
   // A precommit for the height just decided, during the commit wait: true when it was taken
   // (added to the certificate, or already there / not wanted).
   bool collect_late_precommit(const SignedVote& vote);
@@ -153,6 +155,13 @@ class Tendermint final : public Protocol, private TendermintHost {
 
   // Sends this node's proposal(s) and votes of `round` again (to `to`, or to all).
   void resend_round(Round round, std::optional<NodeId> to);
+  // Sends the 2f+1 prevotes that made validValue valid in validRound (its proof of lock, POL), as
+  // this node holds them, to `to` or to all. A re-proposal (validRound >= 0) is prevoted only by a
+  // validator that holds its POL (line 28); Tendermint Core's vote gossip hands peers the POL
+  // prevotes of the proposal they wait on. Without it, validators that lost those prevotes (to a
+  // partition or a crash) prevote nil on every re-proposal while the locked ones prevote nil on
+  // every fresh one: no round can ever gather 2f+1 prevotes again.
+  void send_proof_of_lock(std::optional<NodeId> to);
   void after_job();
 
   const TendermintParams params_;

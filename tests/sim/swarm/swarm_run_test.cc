@@ -33,6 +33,19 @@ TEST(SwarmRunTest, CasesWithinTheBoundPassAndRecoverAfterTheHeal) {
   }
 }
 
+// Seeds that `hlsim fuzz` once failed at its default safety phase, kept as regressions (a short
+// liveness phase is enough: each failure was a run that never recovered, or a safety violation).
+TEST(SwarmRunTest, FuzzerFindingsStayFixed) {
+  const SwarmOptions found{.safety_s = 8, .liveness_s = 6, .canary = false};
+  // Tendermint seed 78: a one-way partition cut the prevotes of round 0 off from four of seven
+  // validators while the other three locked on its value. Every re-proposal then lacked its proof
+  // of lock at the four and every fresh proposal met the three locks: no height after 1.1 s,
+  // until the POL prevotes were gossiped with re-proposals and stalled rounds.
+  const SwarmResult r = run("tendermint", 78, found);
+  EXPECT_EQ(r.verdict, SwarmVerdict::kPass) << r.detail << "\n" << r.outline;
+  EXPECT_GE(r.recovery_ns, 0);
+}
+
 TEST(SwarmRunTest, TheCanaryIsCaughtByTheSafetyChecker) {
   SwarmOptions canary = kShort;
   canary.canary = true;
