@@ -93,10 +93,13 @@ class Context {
   // Reports that `leader` leads `epoch` (term / view), for metrics and traces.
   virtual void note_leader(std::uint64_t epoch, NodeId leader) = 0;
   // Reports that this node's tentative (not yet committed) chain switched to another fork,
-  // abandoning `depth_blocks` tentative blocks above height `fork_height` (protocols whose
-  // finality trails their chain, such as proof of authority). Committed blocks are never
-  // reorganised: reversing one is a safety violation the checker finds on its own.
-  virtual void note_reorg(Height fork_height, std::uint32_t depth_blocks) = 0;
+  // abandoning `depth_blocks` tentative blocks above height `fork_height`, `own_blocks` of them
+  // sealed by this node itself (protocols whose finality trails their chain, such as proof of
+  // authority: a sealer that abandons its own block and seals again has signed two branches).
+  // Committed blocks are never reorganised: reversing one is a safety violation the checker
+  // finds on its own.
+  virtual void note_reorg(Height fork_height, std::uint32_t depth_blocks,
+                          std::uint32_t own_blocks) = 0;
 };
 
 }  // namespace hlsim

@@ -56,8 +56,9 @@ class ByzantineProtocol::FaultyContext final : public Context, public NodeCrypto
   void note_leader(std::uint64_t epoch, NodeId leader) override {
     real_.note_leader(epoch, leader);
   }
-  void note_reorg(Height fork_height, std::uint32_t depth_blocks) override {
-    real_.note_reorg(fork_height, depth_blocks);
+  void note_reorg(Height fork_height, std::uint32_t depth_blocks,
+                  std::uint32_t own_blocks) override {
+    real_.note_reorg(fork_height, depth_blocks, own_blocks);
   }
 
   // NodeCrypto

@@ -314,14 +314,16 @@ void Poa::settle(Context& ctx, const Hash256& old_best) {
       // abandoned, and their transactions are pending again (in chain order).
       const Height fork_height = tree_.position(fork)->height;
       const Height old_height = tree_.position(old_best)->height;
-      ctx.note_reorg(fork_height, static_cast<std::uint32_t>(old_height - fork_height));
       ++reorgs_;
       std::vector<BlockRef> abandoned;
+      std::uint32_t own = 0;
       for (Hash256 h = old_best; h != fork;) {
         const BlockRef& b = *tree_.find(h);
         abandoned.push_back(b);
+        if (b->header.proposer == self_) ++own;
         h = b->header.prev_hash;
       }
+      ctx.note_reorg(fork_height, static_cast<std::uint32_t>(old_height - fork_height), own);
       for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
         for (const TxRef& tx : (*it)->txs) {
           if (!is_committed(tx->id)) mempool_.add(tx);

@@ -21,7 +21,11 @@
 // distinct sealers) are committed in height order; the tree then drops everything that does not
 // descend from the committed head, so the node never switches to a branch without its committed
 // chain. Under a partition, confirmation finality can still let two sides commit different
-// blocks: that is the latency / safety trade-off the simulator's checker makes visible.
+// blocks: that is the latency / safety trade-off the simulator's checker makes visible. So can,
+// more rarely, majority finality: its premise that no honest authority seals on two branches
+// holds only while every block arrives within its step, since an honest authority seals on its
+// best head and the fork choice can move that head off a block it sealed (reported in note_reorg
+// as an own block abandoned).
 //
 // Mempool. Every node keeps the client transactions it knows of until it sees them committed
 // (poa_mempool.h). Those its own clients submit it broadcasts in one tx-gossip message every

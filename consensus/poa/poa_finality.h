@@ -6,7 +6,9 @@
 //   majority       a block is final once it and its descendants in the best chain were sealed by
 //                  more than n/2 distinct authorities (OpenEthereum's RollingFinality for Aura:
 //                  with an honest majority that never seals on two branches, no other branch can
-//                  gather such a majority, so none can overtake it among honest nodes).
+//                  gather such a majority, so none can overtake it among honest nodes; an honest
+//                  authority seals on its best head, so only a network that never lets the fork
+//                  choice move it off a branch it sealed on keeps that premise).
 // Both are monotone along the chain: if a block is final, so is every ancestor.
 #pragma once
 

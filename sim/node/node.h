@@ -36,6 +36,7 @@ struct CommitRecord {
 struct ReorgNote {
   Height fork_height = 0;
   std::uint32_t depth_blocks = 0;
+  std::uint32_t own_blocks = 0;  // of depth_blocks, sealed by the reporting node
 };
 
 struct Outbox {
@@ -139,8 +140,9 @@ class Node final : public Context, public NodeCrypto {
   void note_leader(std::uint64_t epoch, NodeId leader) override {
     outbox_.leaders.emplace_back(epoch, leader);
   }
-  void note_reorg(Height fork_height, std::uint32_t depth_blocks) override {
-    outbox_.reorgs.push_back(ReorgNote{fork_height, depth_blocks});
+  void note_reorg(Height fork_height, std::uint32_t depth_blocks,
+                  std::uint32_t own_blocks) override {
+    outbox_.reorgs.push_back(ReorgNote{fork_height, depth_blocks, own_blocks});
   }
 
   // --- NodeCrypto ---

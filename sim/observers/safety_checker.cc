@@ -75,10 +75,12 @@ void SafetyChecker::on_storage_lost(NodeId node) {
   if (node < tips_.size()) tips_[node] = Tip{};
 }
 
-void SafetyChecker::on_reorg(NodeId node, Height /*fork_height*/, std::uint32_t depth_blocks) {
+void SafetyChecker::on_reorg(NodeId node, Height /*fork_height*/, std::uint32_t depth_blocks,
+                             std::uint32_t own_blocks) {
   if (!is_honest(node)) return;
   ++reorgs_.reorgs;
   reorgs_.blocks_abandoned += depth_blocks;
+  reorgs_.own_blocks_abandoned += own_blocks;
   reorgs_.max_depth_blocks = std::max(reorgs_.max_depth_blocks, depth_blocks);
 }
 

@@ -39,6 +39,10 @@ struct ReorgStats {
   std::uint64_t reorgs = 0;            // branch switches reported by honest nodes
   std::uint64_t blocks_abandoned = 0;  // tentative blocks they dropped in total
   std::uint32_t max_depth_blocks = 0;  // deepest single switch
+  // Abandoned blocks that the switching node had sealed itself: an honest sealer that then seals
+  // on its new branch has signed two conflicting branches (the premise of PoA's majority
+  // finality is that no honest authority ever does).
+  std::uint64_t own_blocks_abandoned = 0;
 };
 
 class SafetyChecker {
@@ -52,7 +56,8 @@ class SafetyChecker {
   void on_commit(NodeId node, const Block& block, TimeNs now_ns);
   // `node` restarted with an empty ledger (memory storage): its commits start again at height 1.
   void on_storage_lost(NodeId node);
-  void on_reorg(NodeId node, Height fork_height, std::uint32_t depth_blocks);
+  void on_reorg(NodeId node, Height fork_height, std::uint32_t depth_blocks,
+                std::uint32_t own_blocks);
   // A node's own ledger detected a problem while committing (see Node::commit).
   void on_node_violation(NodeId node, std::string what, TimeNs now_ns);
 

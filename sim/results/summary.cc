@@ -271,6 +271,7 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
   s.reorgs = sim.safety().reorgs().reorgs;
   s.reorg_blocks = sim.safety().reorgs().blocks_abandoned;
   s.reorg_max_depth = sim.safety().reorgs().max_depth_blocks;
+  s.reorg_own_blocks = sim.safety().reorgs().own_blocks_abandoned;
   for (NodeId i = 0; i < sc.consensus.nodes; ++i) {
     const Behavior b = sc.byzantine.of(i);
     if (b != Behavior::kHonest) {
@@ -455,7 +456,8 @@ std::string render_console(const RunSummary& s) {
   if (s.reorgs > 0) {
     line("forks", std::to_string(s.reorgs) + " reorgs, " + std::to_string(s.reorg_blocks) +
                       " tentative blocks abandoned (deepest " + std::to_string(s.reorg_max_depth) +
-                      ")");
+                      "; " + std::to_string(s.reorg_own_blocks) +
+                      " of them abandoned by their own sealer)");
   }
   if (!s.byzantine.empty()) {
     std::string b;
@@ -601,7 +603,8 @@ std::string summary_json(const RunSummary& s, bool include_host) {
   j["fault_windows"] = windows;
   j["forks"] = {{"reorgs", s.reorgs},
                 {"blocks_abandoned", s.reorg_blocks},
-                {"max_depth_blocks", s.reorg_max_depth}};
+                {"max_depth_blocks", s.reorg_max_depth},
+                {"own_blocks_abandoned", s.reorg_own_blocks}};
   j["byzantine"] = s.byzantine;
   j["ledger"] = {{"signature_scheme", s.signature_scheme},
                  {"verification_policy", s.verification_policy},

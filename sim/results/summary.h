@@ -114,6 +114,7 @@ struct RunSummary {
   std::vector<RecoverySummary> recoveries;
   std::vector<FaultWindowSummary> fault_windows;
   std::uint64_t reorgs = 0, reorg_blocks = 0;
+  std::uint64_t reorg_own_blocks = 0;  // abandoned blocks the switching node had sealed
   std::uint32_t reorg_max_depth = 0;
   std::vector<std::string> byzantine;  // "node 0: equivocate"
   std::vector<NodeSummary> nodes_detail;

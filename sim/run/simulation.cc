@@ -266,7 +266,7 @@ void Simulation::finish_job(Node& node) {
     for (const auto& [epoch, leader] : out.leaders) metrics_.on_leader(epoch, leader, finish_ns);
   }
   for (const ReorgNote& r : out.reorgs) {
-    safety_.on_reorg(from, r.fork_height, r.depth_blocks);
+    safety_.on_reorg(from, r.fork_height, r.depth_blocks, r.own_blocks);
     if (honest) metrics_.on_reorg(r.depth_blocks);
   }
   for (auto& v : out.violations) safety_.on_node_violation(from, std::move(v), finish_ns);

@@ -22,8 +22,19 @@ void judge(const SwarmCase& c, const Simulation& sim, const RunOutcome& out, Swa
   r.committed = s.committed;
   r.reorgs = sim.metrics().reorg_blocks();
   if (!sim.safety().violations().empty()) {
+    const SafetyViolation& v = sim.safety().violations().front();
     r.verdict = SwarmVerdict::kSafety;
-    r.detail = sim.safety().describe(sim.safety().violations().front());
+    r.detail = sim.safety().describe(v);
+    bool all_honest = true;
+    for (NodeId i = 0; i < c.nodes; ++i) all_honest = all_honest && sim.safety().is_honest(i);
+    const std::uint64_t own = sim.safety().reorgs().own_blocks_abandoned;
+    if (c.protocol == "poa" && all_honest && own > 0 &&
+        (v.kind == "agreement" || v.kind == "integrity")) {
+      r.verdict = SwarmVerdict::kOutsideModel;
+      r.detail += "; honest authorities switched forks away from " + std::to_string(own) +
+                  " blocks they had sealed, so one sealed on both branches: Aura's finality "
+                  "assumes no honest authority does";
+    }
     return;
   }
   if (!out.complete) {
@@ -77,6 +88,8 @@ const char* to_string(SwarmVerdict v) {
       return "safety";
     case SwarmVerdict::kLiveness:
       return "liveness";
+    case SwarmVerdict::kOutsideModel:
+      return "outside-model";
     case SwarmVerdict::kError:
       return "error";
   }

@@ -1,6 +1,13 @@
 // Runs one `hlsim fuzz` case and judges it: safety (the safety checker found nothing), then
 // liveness (once every fault has healed, the honest validators commit a new height within the
 // liveness phase, and something submitted after the heal commits).
+//
+// Outside the model: a PoA run whose first violation is an agreement or integrity one, with no
+// Byzantine validator, in which honest authorities abandoned blocks they had sealed. Two final
+// conflicting blocks each need more than n/2 distinct sealers above them, so some authority
+// sealed on both branches; an honest one does that only after switching forks, which Aura (like
+// OpenEthereum) lets it do. Any other PoA violation (a chain or validity one, or one without such
+// a switch) stays a safety failure.
 #pragma once
 
 #include <atomic>
@@ -16,7 +23,11 @@ enum class SwarmVerdict : std::uint8_t {
   kPass,
   kSafety,    // the safety checker stopped the run
   kLiveness,  // no progress after the heal
-  kError,     // the case did not load or the simulator threw: a bug in hlsim itself
+  // A safety violation the protocol does not promise to prevent under these faults: proof of
+  // authority's finality assumes that no honest authority seals on two branches, which only a
+  // network without partitions guarantees. Reported (with its reproduction), not a failure.
+  kOutsideModel,
+  kError,  // the case did not load or the simulator threw: a bug in hlsim itself
 };
 const char* to_string(SwarmVerdict v);
 

@@ -120,8 +120,10 @@ class Cluster::NodeContext final : public Context {
   void note_leader(std::uint64_t epoch, NodeId leader) override {
     cluster_.leader_notes_.push_back(LeaderNote{self_, epoch, leader, cluster_.now_});
   }
-  void note_reorg(Height fork_height, std::uint32_t depth_blocks) override {
-    cluster_.reorgs_.push_back(ReorgNote{self_, fork_height, depth_blocks, cluster_.now_});
+  void note_reorg(Height fork_height, std::uint32_t depth_blocks,
+                  std::uint32_t own_blocks) override {
+    cluster_.reorgs_.push_back(
+        ReorgNote{self_, fork_height, depth_blocks, own_blocks, cluster_.now_});
   }
 
   std::vector<Envelope> take_outbox() { return std::exchange(outbox_, {}); }

@@ -99,6 +99,7 @@ struct ReorgNote {
   NodeId node = 0;
   Height fork_height = 0;
   std::uint32_t depth_blocks = 0;
+  std::uint32_t own_blocks = 0;
   TimeNs time_ns = 0;
 };
 

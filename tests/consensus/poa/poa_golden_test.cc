@@ -198,6 +198,7 @@ TEST_F(PoaGolden, Scoring_ALateBlockForksTheChainAndTheEarlierStepWins) {
   EXPECT_EQ(c_->reorgs()[0].node, 3u);
   EXPECT_EQ(c_->reorgs()[0].fork_height, 1u);
   EXPECT_EQ(c_->reorgs()[0].depth_blocks, 1u);
+  EXPECT_EQ(c_->reorgs()[0].own_blocks, 1u);  // 3 sealed it: its next seal signs the other branch
   EXPECT_EQ(node(3).pending_count(), 1u);
   EXPECT_EQ(node(3).reorgs(), 1u);
 
@@ -268,6 +269,7 @@ TEST_F(PoaGolden, Misbehaviour_EquivocationKeepsBothBlocksAndTheNextPrimaryDecid
   EXPECT_EQ(c_->reorgs()[0].node, 0u);
   EXPECT_EQ(c_->reorgs()[0].fork_height, 0u);
   EXPECT_EQ(c_->reorgs()[0].depth_blocks, 1u);
+  EXPECT_EQ(c_->reorgs()[0].own_blocks, 0u);  // A was authority 1's
   EXPECT_EQ(node(0).pending_count(), 1u);
 
   // The transaction is sealed again by the next honest primary and committed once everywhere.

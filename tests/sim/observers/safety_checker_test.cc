@@ -101,13 +101,14 @@ TEST_F(SafetyCheckerTest, ANodeThatLostItsLedgerMayCommitFromHeightOneAgain) {
 
 TEST_F(SafetyCheckerTest, ReorgsAreCountedNotViolations) {
   SafetyChecker c(1, {false, true});
-  c.on_reorg(0, 4, 2);
-  c.on_reorg(0, 9, 1);
-  c.on_reorg(1, 9, 5);  // Byzantine: not counted
+  c.on_reorg(0, 4, 2, 1);
+  c.on_reorg(0, 9, 1, 0);
+  c.on_reorg(1, 9, 5, 5);  // Byzantine: not counted
   EXPECT_TRUE(c.violations().empty());
   EXPECT_EQ(c.reorgs().reorgs, 2u);
   EXPECT_EQ(c.reorgs().blocks_abandoned, 3u);
   EXPECT_EQ(c.reorgs().max_depth_blocks, 2u);
+  EXPECT_EQ(c.reorgs().own_blocks_abandoned, 1u);
 }
 
 }  // namespace

@@ -46,6 +46,20 @@ TEST(SwarmRunTest, FuzzerFindingsStayFixed) {
   EXPECT_GE(r.recovery_ns, 0);
 }
 
+// PoA seed 99 (n = 5, every authority honest): a partition and a one-way cut let majority
+// finality settle height 2 differently on two sides, after authority 1 switched forks and sealed
+// on both. Aura assumes a synchronous network, in which no honest authority ever switches; the
+// fuzzer reports such a run as outside the model (with its evidence), not as a failure. A PoA
+// violation without a fork switch by its sealer stays a safety failure.
+TEST(SwarmRunTest, APoaFinalityReversalAfterHonestForkSwitchesIsOutsideTheModel) {
+  const SwarmOptions found{.safety_s = 8, .liveness_s = 6, .canary = false};
+  const SwarmResult r = run("poa", 99, found);
+  ASSERT_EQ(r.verdict, SwarmVerdict::kOutsideModel) << r.detail << "\n" << r.outline;
+  EXPECT_EQ(r.detail.rfind("seed 99, height 2, nodes 1 and 4: agreement", 0), 0u) << r.detail;
+  EXPECT_NE(r.detail.find("switched forks away from"), std::string::npos) << r.detail;
+  EXPECT_STREQ(to_string(r.verdict), "outside-model");
+}
+
 TEST(SwarmRunTest, TheCanaryIsCaughtByTheSafetyChecker) {
   SwarmOptions canary = kShort;
   canary.canary = true;
