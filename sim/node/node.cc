@@ -79,7 +79,10 @@ TimeNs Node::local_time(TimeNs real_ns) const {
 
 void Node::set_clock_rate(TimeNs at_ns, double rate) {
   if (rate == clock_rate_) return;
-  clock_local_ns_ = local_time(at_ns);
+  // Back to the true rate: the clock is also set right, as NTP steps a clock it can reach again,
+  // so a drift window leaves no offset behind (a permanent offset beyond a PoA step would be a
+  // fault that never heals).
+  clock_local_ns_ = rate == 1 ? at_ns : local_time(at_ns);
   clock_real_ns_ = at_ns;
   clock_rate_ = rate;
 }

@@ -98,7 +98,8 @@ class Node final : public Context, public NodeCrypto {
   TimeNs job_start_ns() const { return job_start_ns_; }
   TimeNs job_cost_ns() const { return job_cost_ns_; }
   // Clock drift: from simulation time `at_ns` on, the local clock runs 1/rate as fast (rate 4:
-  // every local second lasts four real ones), continuing from where it stands, so it never jumps.
+  // every local second lasts four real ones), continuing from where it stands. Rate 1 ends the
+  // drift and sets the clock right (it jumps to simulation time, as NTP steps a clock).
   void set_clock_rate(TimeNs at_ns, double rate);
   // The local clock at simulation time `real_ns` (>= the last rate change).
   TimeNs local_time(TimeNs real_ns) const;

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 namespace hlsim {
 namespace {
 
@@ -46,18 +49,36 @@ TEST(SwarmRunTest, FuzzerFindingsStayFixed) {
   EXPECT_GE(r.recovery_ns, 0);
 }
 
-// PoA seed 99 (n = 5, every authority honest): a partition and a one-way cut let majority
-// finality settle height 2 differently on two sides, after authority 1 switched forks and sealed
-// on both. Aura assumes a synchronous network, in which no honest authority ever switches; the
-// fuzzer reports such a run as outside the model (with its evidence), not as a failure. A PoA
-// violation without a fork switch by its sealer stays a safety failure.
+// A PoA case whose majority finality is reversed with every authority honest (the shipped
+// scenario poa-partition-finality.yaml, first found by the fuzzer as PoA seed 99): a partition
+// and a one-way cut let two sides finalise different blocks at height 2 after authority 1 switched
+// forks and sealed on both. Aura assumes a synchronous network, in which no honest authority ever
+// switches; the fuzzer reports such a run as outside the model (with its evidence), not as a
+// failure. A PoA violation without a fork switch by its sealer stays a safety failure.
 TEST(SwarmRunTest, APoaFinalityReversalAfterHonestForkSwitchesIsOutsideTheModel) {
-  const SwarmOptions found{.safety_s = 8, .liveness_s = 6, .canary = false};
-  const SwarmResult r = run("poa", 99, found);
+  std::ifstream in(kDataDir + "/scenarios/poa-partition-finality.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  SwarmCase c;
+  c.protocol = "poa";
+  c.seed = 99;
+  c.yaml = text.str();
+  c.outline = "poa n=5 partition (shipped scenario)";
+  c.nodes = 5;
+  c.budget = 2;
+  c.heal_ns = s_to_ns(8);
+  c.end_ns = s_to_ns(28);
+  const SwarmResult r = run_swarm_case(c, kDataDir);
   ASSERT_EQ(r.verdict, SwarmVerdict::kOutsideModel) << r.detail << "\n" << r.outline;
   EXPECT_EQ(r.detail.rfind("seed 99, height 2, nodes 1 and 4: agreement", 0), 0u) << r.detail;
   EXPECT_NE(r.detail.find("switched forks away from"), std::string::npos) << r.detail;
   EXPECT_STREQ(to_string(r.verdict), "outside-model");
+  // The same violation by Raft (no fork choice, no reorgs) would be a failure: judged by kind.
+  c.protocol = "raft";
+  c.yaml.replace(c.yaml.find("protocol: poa"), 13, "protocol: raft");
+  c.yaml.replace(c.yaml.find(", step_duration_ms: 1000"), 24, "");
+  const SwarmResult raft = run_swarm_case(c, kDataDir);
+  EXPECT_NE(raft.verdict, SwarmVerdict::kOutsideModel) << raft.detail;
 }
 
 TEST(SwarmRunTest, TheCanaryIsCaughtByTheSafetyChecker) {
