@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -47,7 +48,7 @@ double machine_memory_bytes() {
 
 std::string clock_text(double s) {
   char buf[32];
-  const long t = static_cast<long>(s + 0.5);
+  const long t = std::lround(s);
   if (t >= 3600) {
     std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
   } else {

@@ -130,7 +130,9 @@ class ColumnTable {
         } else if (col.kind == Kind::kU64) {
           std::memcpy(row + offset[c], &col.u[r], 8);
         } else {
-          std::memcpy(row + offset[c], col.s[r].data(), col.s[r].size());
+          // The buffer is zeroed and every width exceeds its longest string by one: each
+          // string ends in a NUL.
+          col.s[r].copy(row + offset[c], col.s[r].size());
         }
       }
     }
