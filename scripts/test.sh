@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Second command of the README (and what CI runs): install, build, check formatting, run the whole
-# test suite, then a short slice of every benchmark so they cannot rot, and a slice of `hlsim fuzz`
-# (scripts/swarm.sh).
+# test suite, then a short slice of every benchmark so they cannot rot, the macro suite against its
+# baselines (bench/macro_compare.py), and a slice of `hlsim fuzz` (scripts/swarm.sh).
 #   HLSIM_TIDY=1 also runs clang-tidy over the sources (warnings are errors).
 #   HLSIM_SANITIZE=1 also builds the debug preset (ASan + UBSan) and runs the tests under it.
 #   HLSIM_FUZZ=1 also builds the fuzz preset (clang-14) and runs every fuzz target briefly
@@ -14,6 +14,8 @@ bash scripts/build.sh release
 if [ "${HLSIM_TIDY:-0}" = 1 ]; then bash scripts/tidy.sh; fi
 ctest --preset release
 bash scripts/bench-smoke.sh
+# The macro suite's simulated figures against results/baseline/ (exact: any change is behaviour).
+/usr/bin/python3 bench/macro_compare.py
 bash scripts/swarm.sh
 if [ "${HLSIM_SANITIZE:-0}" = 1 ]; then
   bash scripts/build.sh debug
