@@ -23,6 +23,7 @@ Runner add_crypto_command(CLI::App& app);
 Runner add_verify_command(CLI::App& app);
 Runner add_calibrate_command(CLI::App& app);
 Runner add_fuzz_command(CLI::App& app);
+Runner add_report_command(CLI::App& app);
 
 // Where named hardware profiles and other shipped data live: $HLSIM_DATA_DIR, else the source
 // tree hlsim was built from.

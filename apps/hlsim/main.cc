@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add(hlsim::app::add_verify_command);
   add(hlsim::app::add_calibrate_command);
   add(hlsim::app::add_fuzz_command);
+  add(hlsim::app::add_report_command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
