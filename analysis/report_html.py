@@ -137,12 +137,20 @@ def _warnings(results, figures):
     (including sweep runs that stored no results), and the notes hlsim attached to each run's
     summary."""
     items = list(results.warnings)
+    # /sweep/runs may say what went wrong with a run in a `detail` column.
+    sweep_runs = results.sweep.runs if results.sweep is not None else None
+    detail = {}
+    if sweep_runs is not None and {"run_id", "detail"} <= set(sweep_runs.columns):
+        detail = {r: d for r, d in zip(sweep_runs["run_id"], sweep_runs["detail"]) if d}
     have = {r.run_id for r in results.runs}
     for _, row in figures[~figures["run_id"].isin(have)].iterrows():
-        items.append(f"run {row['run_id']}: status {row['status']}, no results stored")
+        why = f": {detail[row['run_id']]}" if row["run_id"] in detail else ""
+        items.append(f"run {row['run_id']}: status {row['status']}, no results stored{why}")
     many = len(results.runs) > 1
     for run in results.runs:
         who = f"run {run.run_id} ({run.label}): " if many else ""
+        if run.run_id in detail and run.status != "ok":
+            items.append(f"{who}status {run.status}: {detail[run.run_id]}")
         # A run stopped by a safety violation says so in its stop reason; listed once below.
         stopped_by_violation = run.violations and "violation" in run.stop_reason
         if not run.complete and not stopped_by_violation:

@@ -249,13 +249,37 @@ class ReportTest(unittest.TestCase):
         page = self.assert_page_consistent(out)
         self.assertIn('<section id="aggregate">', page)
         self.assertIn("95% confidence interval", page)
-        self.assertIn("run 8: status error, no results stored", page)
+        self.assertIn("run 8: status error, no results stored: the run&#x27;s process was killed",
+                      page)
         self.assertIn("runs left out of the aggregate (status not ok): 1 error", page)
         import pandas as pd
         figures = pd.read_csv(os.path.join(out, "figures.csv"))
         self.assertEqual(len(figures), 9)  # 2 protocols x 2 sizes x 2 seeds, and the error row
         self.assertEqual(list(figures["status"]).count("ok"), 8)
         self.assertIn("consensus.nodes", figures.columns)
+
+    def test_sweep_file_of_hlsim_sweep(self):
+        # The same from `hlsim sweep` itself, when the binary under test has it (HLSIM_SWEEP_BIN
+        # may name another binary that does).
+        hlsim = os.environ.get("HLSIM_SWEEP_BIN") or self.hlsim
+        if subprocess.run([hlsim, "sweep", "--help"], capture_output=True).returncode != 0:
+            self.skipTest(f"{hlsim} has no sweep subcommand")
+        work = os.path.join(self.tmp, "hlsim-sweep")
+        os.makedirs(work, exist_ok=True)
+        with open(os.path.join(work, "base.yaml"), "w", encoding="utf-8") as f:
+            f.write(fixtures.SCENARIO)
+        with open(os.path.join(work, "sweep.yaml"), "w", encoding="utf-8") as f:
+            f.write("base: base.yaml\ngrid:\n  consensus.protocol: [raft, pbft]\n"
+                    "  consensus.nodes: [4, 5]\nseeds: [1, 2]\noutput: sweep.h5\n")
+        proc = subprocess.run([hlsim, "sweep", "sweep.yaml", "-j", "1", "-q"], cwd=work,
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        out = self.outdir("hlsim-sweep")
+        status, _, stderr = run_report(os.path.join(work, "sweep.h5"), out)
+        self.assertEqual(status, 0, stderr)
+        page = self.assert_page_consistent(out)
+        self.assertIn('<img src="sweep_consensus_nodes.png"', page)
+        self.assertIn('<img src="protocols.png"', page)
 
     def test_sweep_with_only_a_string_parameter_skips_the_curves(self):
         path = self.copy(self.sweep, "sweep-protocol-only.h5")

@@ -4,8 +4,8 @@ assembled from such runs with h5py following the sweep layout (README "Results f
   /runs/<id>        a run's group copied from its own file, plus attributes sweep_point (JSON)
                     and sweep_seed (uint64)
   /sweep            attributes spec (YAML text) and parameters (JSON list of swept keys)
-  /sweep/runs       one row per run: run_id, one column per swept parameter, seed, status, the
-                    key figures
+  /sweep/runs       one row per run: run_id, one column per swept parameter, seed, status,
+                    detail (what went wrong, empty when ok), the key figures
   /sweep/aggregate  one row per sweep point over its ok runs: n and <m>_mean / _ci95_lo / _ci95_hi
 
 The aggregate is computed here independently of the report's own code (which recomputes it when
@@ -98,6 +98,7 @@ def build_sweep(hlsim, workdir, protocols=("raft", "pbft"), nodes=(4, 7), seeds=
                     rows.append({
                         "run_id": run_id, "consensus.protocol": protocol,
                         "consensus.nodes": float(n), "seed": seed, "status": status,
+                        "detail": "",
                         "committed_tps": summary["committed_tps"],
                         "offered_tps": summary["offered_tps_achieved"],
                         "mean_ms": summary["latency"]["mean_ms"],
@@ -113,7 +114,8 @@ def build_sweep(hlsim, workdir, protocols=("raft", "pbft"), nodes=(4, 7), seeds=
         if error_point is not None:
             rows.append({"run_id": str(len(rows)), "consensus.protocol": error_point[0],
                          "consensus.nodes": float(error_point[1]), "seed": 1,
-                         "status": "error", "committed_tps": math.nan, "offered_tps": math.nan,
+                         "status": "error", "detail": "the run's process was killed",
+                         "committed_tps": math.nan, "offered_tps": math.nan,
                          "mean_ms": math.nan, "p50_ms": math.nan, "p99_ms": math.nan,
                          "msgs_per_block": math.nan, "bytes_per_block": math.nan, "blocks": 0,
                          "committed": 0, "events": 0, "wall_s": 0.0})
@@ -130,6 +132,7 @@ def build_sweep(hlsim, workdir, protocols=("raft", "pbft"), nodes=(4, 7), seeds=
             ("consensus.protocol", _string_type(vlen_strings, 16)),
             ("consensus.nodes", "<f8"), ("seed", "<u8"),
             ("status", _string_type(vlen_strings, 12)),
+            ("detail", _string_type(vlen_strings, 64)),
             ("committed_tps", "<f8"), ("offered_tps", "<f8"), ("mean_ms", "<f8"),
             ("p50_ms", "<f8"), ("p99_ms", "<f8"), ("msgs_per_block", "<f8"),
             ("bytes_per_block", "<f8"), ("blocks", "<u8"), ("committed", "<u8"),
