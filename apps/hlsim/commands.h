@@ -25,6 +25,7 @@ Runner add_calibrate_command(CLI::App& app);
 Runner add_fuzz_command(CLI::App& app);
 Runner add_sweep_command(CLI::App& app);
 Runner add_size_command(CLI::App& app);
+Runner add_report_command(CLI::App& app);
 
 // Where named hardware profiles and other shipped data live: $HLSIM_DATA_DIR, else the source
 // tree hlsim was built from.

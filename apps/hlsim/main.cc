@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(hlsim::app::add_fuzz_command);
   add(hlsim::app::add_sweep_command);
   add(hlsim::app::add_size_command);
+  add(hlsim::app::add_report_command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
