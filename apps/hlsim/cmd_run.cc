@@ -7,7 +7,6 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -37,18 +36,6 @@ struct RunOptions {
   bool no_memory_check = false;
   int threads = 0;  // 0: every core
 };
-
-// The machine's physical memory in bytes (MemTotal of /proc/meminfo), 0 when unknown.
-double machine_memory_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  double kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit) {
-    if (key == "MemTotal:") return kib * 1024;
-  }
-  return 0;
-}
 
 std::string gib(double bytes) {
   char buf[32];

@@ -31,4 +31,7 @@ Runner add_report_command(CLI::App& app);
 // tree hlsim was built from.
 std::string data_dir();
 
+// The machine's physical memory in bytes (MemTotal of /proc/meminfo), 0 when unknown.
+double machine_memory_bytes();
+
 }  // namespace hlsim::app

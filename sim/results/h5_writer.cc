@@ -470,8 +470,7 @@ std::string temp_name(const std::string& path) {
 
 }  // namespace
 
-Status write_results_h5(const std::string& path, const std::string& run_id, const Simulation& sim,
-                        const RunOutcome& outcome, const RunSummary& summary) {
+Status write_h5_file(const std::string& path, const std::function<void(H5::H5File&)>& fill) {
   // HDF5 builds the file in memory (the core driver, no backing store) and hlsim writes the
   // image itself: a full disk or an I/O error then fails in plain file code that cleans up,
   // whereas an HDF5 file whose writes fail cannot be closed and crashes the library at exit.
@@ -486,7 +485,7 @@ Status write_results_h5(const std::string& path, const std::string& run_id, cons
     // (and its name free) when this returns.
     access.setFcloseDegree(H5F_CLOSE_STRONG);
     H5::H5File file(temp_name(path), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
-    write_run(file, run_id, sim, outcome, summary);
+    fill(file);
     file.flush(H5F_SCOPE_GLOBAL);
     const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
     if (size <= 0) return Error{path + ": cannot write results file (no file image)"};
@@ -499,6 +498,12 @@ Status write_results_h5(const std::string& path, const std::string& run_id, cons
     return Error{path + ": cannot write results file (" + e.getDetailMsg() + ")"};
   }
   return write_text_atomically(path, std::string_view(image.data(), image.size()));
+}
+
+Status write_results_h5(const std::string& path, const std::string& run_id, const Simulation& sim,
+                        const RunOutcome& outcome, const RunSummary& summary) {
+  return write_h5_file(path,
+                       [&](H5::H5File& file) { write_run(file, run_id, sim, outcome, summary); });
 }
 
 Status write_text_atomically(const std::string& path, std::string_view text) {

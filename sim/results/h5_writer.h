@@ -20,11 +20,16 @@
 // reader never sees a half-written file.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "sim/results/summary.h"
 #include "sim/run/simulation.h"
+
+namespace H5 {
+class H5File;
+}  // namespace H5
 
 namespace hlsim {
 
@@ -32,6 +37,11 @@ inline constexpr int kResultsSchemaVersion = 1;
 
 Status write_results_h5(const std::string& path, const std::string& run_id, const Simulation& sim,
                         const RunOutcome& outcome, const RunSummary& summary);
+
+// Builds an HDF5 file in memory with `fill`, then writes it to `path` atomically: nothing is left
+// behind on failure (a full disk included). An H5::Exception thrown by `fill` becomes an error
+// naming `path`.
+Status write_h5_file(const std::string& path, const std::function<void(H5::H5File&)>& fill);
 
 // Writes `text` to path atomically (temporary file + rename).
 Status write_text_atomically(const std::string& path, std::string_view text);

@@ -240,15 +240,7 @@ Result<SweepTables> write_sweep_file(const std::string& output, const SweepSpec&
                                      const SweepPlan& plan,
                                      const std::vector<SweepEntry>& entries) {
   SweepTables tables;
-  std::vector<char> image;
-  try {
-    H5::Exception::dontPrint();
-    H5::FileAccPropList access;
-    if (H5Pset_fapl_core(access.getId(), std::size_t{1} << 20, /*backing_store=*/0) < 0) {
-      return Error{output + ": cannot write results file (HDF5 core driver unavailable)"};
-    }
-    access.setFcloseDegree(H5F_CLOSE_STRONG);
-    H5::H5File file(output + ".assembling", H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+  const Status written = write_h5_file(output, [&](H5::H5File& file) {
     H5::Group runs = make_group(file, "runs");
     std::map<std::string, H5::H5File> sources;
     for (std::size_t i = 0; i < plan.runs.size(); ++i) {
@@ -270,7 +262,8 @@ Result<SweepTables> write_sweep_file(const std::string& output, const SweepSpec&
       }
       if (H5Ocopy(it->second.getId(), e.stored->group.c_str(), runs.getId(), row.run_id.c_str(),
                   H5P_DEFAULT, H5P_DEFAULT) < 0) {
-        return Error{output + ": cannot copy run " + e.stored->group + " from " + e.stored->file};
+        throw H5::FileIException("H5Ocopy",
+                                 "cannot copy run " + e.stored->group + " from " + e.stored->file);
       }
       H5::Group g = runs.openGroup(row.run_id);
       for (const char* a : {"sweep_point", "sweep_seed", "sweep_label", "sweep_fingerprint"}) {
@@ -404,22 +397,8 @@ Result<SweepTables> write_sweep_file(const std::string& output, const SweepSpec&
     add_ci("p99_ms", &SweepAggregate::p99_ms);
     add_ci("msgs_per_block", &SweepAggregate::msgs_per_block);
     at.write(sweep, "aggregate");
-
-    file.flush(H5F_SCOPE_GLOBAL);
-    const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
-    if (size <= 0) return Error{output + ": cannot write results file (no file image)"};
-    image.resize(static_cast<std::size_t>(size));
-    if (H5Fget_file_image(file.getId(), image.data(), image.size()) != size) {
-      return Error{output + ": cannot write results file (incomplete file image)"};
-    }
-    file.close();
-  } catch (const H5::Exception& e) {
-    return Error{output + ": cannot write results file (" + e.getDetailMsg() + ")"};
-  }
-  if (Status st = write_text_atomically(output, std::string_view(image.data(), image.size()));
-      !st.ok()) {
-    return st.error();
-  }
+  });
+  if (!written.ok()) return written.error();
   std::error_code ec;
   fs::remove_all(sweep_parts_dir(output), ec);
   return tables;
