@@ -11,6 +11,7 @@
 
 #include "consensus/registry.h"
 #include "sim/scenario/profile_loader.h"
+#include "sim/scenario/yaml_map.h"
 #include "workloads/workload.h"
 
 namespace hlsim {
@@ -1136,16 +1137,9 @@ Result<Override> parse_override(std::string_view t) {
 Result<Scenario> load_scenario_text(const std::string& yaml_text, const std::string& source_name,
                                     const std::vector<Override>& overrides,
                                     const std::string& base_dir, const std::string& data_dir) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    return Error{source_name + ":" + std::to_string(e.mark.line + 1) +
-                 ": not valid YAML: " + e.msg};
-  }
-  if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  if (!root.IsMap())
-    return Error{source_name + ": expected a map of scenario keys at the top level"};
+  auto parsed = parse_yaml_map(yaml_text, source_name, "a map of scenario keys at the top level");
+  if (!parsed.ok()) return parsed.error();
+  YAML::Node root = parsed.value();
   for (const auto& o : overrides) {
     auto st = apply_override(root, o);
     if (!st.ok()) return st.error();

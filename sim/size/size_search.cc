@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include "sim/scenario/yaml_map.h"
+
 namespace hlsim {
 namespace {
 
@@ -63,15 +65,10 @@ std::string describe(const SizeConfig& c) {
 
 Result<SizeSpec> parse_size_spec(const std::string& text, const std::string& source,
                                  const std::string& base_dir) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    return Error{source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg};
-  }
-  if (!root.IsMap()) {
-    return Error{source + ": expected a map with base, set, service, consider, cost and seeds"};
-  }
+  auto parsed =
+      parse_yaml_map(text, source, "a map with base, set, service, consider, cost and seeds");
+  if (!parsed.ok()) return parsed.error();
+  const YAML::Node root = parsed.value();
   SizeSpec spec;
   spec.source = source;
   spec.seeds = {1};

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "sim/scenario/yaml_map.h"
+
 namespace hlsim {
 namespace {
 
@@ -87,15 +89,9 @@ Result<std::vector<std::uint64_t>> parse_seeds(const YAML::Node& node, const std
 
 Result<SweepSpec> parse_sweep_spec(const std::string& text, const std::string& source,
                                    const std::string& base_dir) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    return Error{source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg};
-  }
-  if (!root.IsMap()) {
-    return Error{source + ": expected a map with base, grid, zip, set, seeds and output"};
-  }
+  auto parsed = parse_yaml_map(text, source, "a map with base, grid, zip, set, seeds and output");
+  if (!parsed.ok()) return parsed.error();
+  const YAML::Node root = parsed.value();
   SweepSpec spec;
   spec.source = source;
   spec.text = text;
