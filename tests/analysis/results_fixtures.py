@@ -43,6 +43,17 @@ T975_DF1 = 12.706204736174696
 SWEEP_METRICS = ("committed_tps", "p50_ms", "p99_ms", "msgs_per_block")
 
 
+
+def _structured(rows, dtype, vlen_strings):
+    """The dicts in `rows` as a numpy structured array of `dtype` (strings as bytes unless the
+    file stores variable-length strings)."""
+    table = np.zeros(len(rows), dtype=dtype)
+    for i, r in enumerate(rows):
+        for key in dtype.names:
+            value = r[key]
+            table[key][i] = value.encode() if isinstance(value, str) and not vlen_strings else value
+    return table
+
 def run_hlsim(hlsim, workdir, name, scenario_text, sets=(), seed=None):
     """Runs a scenario with `hlsim run` into <workdir>/<name>.h5; returns the path."""
     scenario = os.path.join(workdir, f"{name}.yaml")
@@ -137,13 +148,7 @@ def build_sweep(hlsim, workdir, protocols=("raft", "pbft"), nodes=(4, 7), seeds=
             ("p50_ms", "<f8"), ("p99_ms", "<f8"), ("msgs_per_block", "<f8"),
             ("bytes_per_block", "<f8"), ("blocks", "<u8"), ("committed", "<u8"),
             ("events", "<u8"), ("wall_s", "<f8")])
-        table = np.zeros(len(rows), dtype=runs_type)
-        for i, r in enumerate(rows):
-            for key in runs_type.names:
-                value = r[key]
-                table[key][i] = value.encode() if isinstance(value, str) and not vlen_strings \
-                    else value
-        sweep.create_dataset("runs", data=table)
+        sweep.create_dataset("runs", data=_structured(rows, runs_type, vlen_strings))
 
         expected = []
         for protocol in protocols:
@@ -169,11 +174,5 @@ def build_sweep(hlsim, workdir, protocols=("raft", "pbft"), nodes=(4, 7), seeds=
         for m in SWEEP_METRICS:
             agg_fields += [(f"{m}_mean", "<f8"), (f"{m}_ci95_lo", "<f8"), (f"{m}_ci95_hi", "<f8")]
         agg_type = np.dtype(agg_fields)
-        table = np.zeros(len(expected), dtype=agg_type)
-        for i, r in enumerate(expected):
-            for key in agg_type.names:
-                value = r[key]
-                table[key][i] = value.encode() if isinstance(value, str) and not vlen_strings \
-                    else value
-        sweep.create_dataset("aggregate", data=table)
+        sweep.create_dataset("aggregate", data=_structured(expected, agg_type, vlen_strings))
     return out, expected
