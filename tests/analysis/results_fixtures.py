@@ -43,7 +43,6 @@ T975_DF1 = 12.706204736174696
 SWEEP_METRICS = ("committed_tps", "p50_ms", "p99_ms", "msgs_per_block")
 
 
-
 def _structured(rows, dtype, vlen_strings):
     """The dicts in `rows` as a numpy structured array of `dtype` (strings as bytes unless the
     file stores variable-length strings)."""
@@ -53,6 +52,7 @@ def _structured(rows, dtype, vlen_strings):
             value = r[key]
             table[key][i] = value.encode() if isinstance(value, str) and not vlen_strings else value
     return table
+
 
 def run_hlsim(hlsim, workdir, name, scenario_text, sets=(), seed=None):
     """Runs a scenario with `hlsim run` into <workdir>/<name>.h5; returns the path."""
