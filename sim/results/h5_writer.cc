@@ -10,6 +10,7 @@
 
 #include "ledger/encoding.h"
 #include "sim/kernel/version.h"
+#include "sim/results/h5_groups.h"
 #include "sim/scenario/profile_loader.h"
 
 namespace hlsim {
@@ -246,13 +247,6 @@ void write_table(H5::Group& g, const char* name, const H5::CompType& type,
   if (!rows.empty()) ds.write(rows.data(), type);
 }
 
-void attr_text(H5::H5Object& obj, const char* name, const std::string& value) {
-  H5::StrType t(H5::PredType::C_S1, std::max<std::size_t>(1, value.size()));
-  H5::DataSpace scalar(H5S_SCALAR);
-  H5::Attribute a = obj.createAttribute(name, t, scalar);
-  a.write(t, value.empty() ? std::string(" ") : value);
-}
-
 template <class T>
 void attr_num(H5::H5Object& obj, const char* name, const H5::PredType& type, T value) {
   H5::DataSpace scalar(H5S_SCALAR);
@@ -273,8 +267,6 @@ void write_u64s(H5::Group& g, const char* name, const std::vector<std::uint64_t>
   H5::DataSet ds = g.createDataSet(name, H5::PredType::STD_U64LE, space, no_times());
   if (!data.empty()) ds.write(data.data(), H5::PredType::NATIVE_UINT64);
 }
-
-H5::Group make_group(H5::CommonFG& parent, const std::string& name);
 
 // The committed chain of the node that got furthest (all agree on common heights, or the run
 // reports a violation), for `hlsim verify`: block encodings, the state roots its execution
@@ -304,14 +296,6 @@ void write_ledger(H5::Group& run, const Simulation& sim) {
   write_u64s(g, "block_offsets", offsets);
   write_bytes(g, "state_roots", roots);
   write_bytes(g, "validator_keys", keys);
-}
-
-H5::Group make_group(H5::CommonFG& parent, const std::string& name) {
-  H5::PropList gcpl(H5Pcreate(H5P_GROUP_CREATE));
-  H5Pset_obj_track_times(gcpl.getId(), false);
-  hid_t id = H5Gcreate2(parent.getLocId(), name.c_str(), H5P_DEFAULT, gcpl.getId(), H5P_DEFAULT);
-  if (id < 0) throw H5::GroupIException("make_group", "cannot create group " + name);
-  return H5::Group(id);
 }
 
 void write_run(H5::H5File& file, const std::string& run_id, const Simulation& sim,

@@ -12,6 +12,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "sim/results/h5_groups.h"
 #include "sim/results/h5_writer.h"
 
 namespace hlsim {
@@ -36,26 +37,6 @@ std::optional<double> as_number(const std::string& s) {
   const double v = std::strtod(s.c_str(), &end);
   if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;
-}
-
-H5::PropList no_times_group() {
-  H5::PropList gcpl(H5Pcreate(H5P_GROUP_CREATE));
-  H5Pset_obj_track_times(gcpl.getId(), false);
-  return gcpl;
-}
-
-H5::Group make_group(H5::CommonFG& parent, const std::string& name) {
-  const H5::PropList gcpl = no_times_group();
-  const hid_t id =
-      H5Gcreate2(parent.getLocId(), name.c_str(), H5P_DEFAULT, gcpl.getId(), H5P_DEFAULT);
-  if (id < 0) throw H5::GroupIException("make_group", "cannot create group " + name);
-  return H5::Group(id);
-}
-
-void attr_text(H5::H5Object& obj, const char* name, const std::string& value) {
-  H5::StrType t(H5::PredType::C_S1, std::max<std::size_t>(1, value.size()));
-  H5::Attribute a = obj.createAttribute(name, t, H5::DataSpace(H5S_SCALAR));
-  a.write(t, value.empty() ? std::string(" ") : value);
 }
 
 void attr_u64(H5::H5Object& obj, const char* name, std::uint64_t value) {
