@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev librocksdb-dev libexpat1-dev
   python3 python3-h5py python3-pandas python3-numpy python3-matplotlib
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "apps/hlsim/commands.h"
+#include "apps/hlsim/sweep_mpi.h"
 #include "sim/sweep/sweep_file.h"
 #include "sim/sweep/sweep_runner.h"
 #include "sim/sweep/sweep_spec.h"
@@ -115,9 +117,26 @@ int sweep(const SweepOptions& opt) {
     return kExitBadInput;
   }
   const SweepPlan plan = expand_sweep(spec.value());
+  // Under mpirun: the runs are spread over the ranks (sweep_mpi.h), each running on its share of
+  // the machine's cores by default.
+  const int launcher = mpi_launcher_ranks();
+  const bool distributed = launcher > 1 && !opt.plan_only;
+  if (distributed && !mpi_sweep_requested()) {
+    std::cerr << "hlsim: error: started with " << launcher
+              << " ranks, but this hlsim was built without MPI support (install libopenmpi-dev "
+                 "and rebuild), so every rank would run the whole sweep\n";
+    return kExitBadInput;
+  }
+  const bool root = !distributed || std::getenv("OMPI_COMM_WORLD_RANK") == nullptr ||
+                    std::string(std::getenv("OMPI_COMM_WORLD_RANK")) == "0";
+  int local_ranks = 1;
+  if (const char* v = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE"); distributed && v != nullptr) {
+    local_ranks = std::max(1, std::atoi(v));
+  }
   SweepRunnerOptions ro;
-  ro.jobs =
-      opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ro.jobs = opt.jobs > 0
+                ? opt.jobs
+                : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / local_ranks);
   ro.data_dir = data_dir();
   ro.machine_bytes = opt.no_memory_check ? 0 : machine_memory_bytes();
 
@@ -141,7 +160,7 @@ int sweep(const SweepOptions& opt) {
     return kExitOk;
   }
 
-  const bool show_progress = !opt.quiet && isatty(STDERR_FILENO);
+  const bool show_progress = root && !opt.quiet && isatty(STDERR_FILENO);
   std::signal(SIGINT, on_sweep_signal);
   std::signal(SIGTERM, on_sweep_signal);
   const auto start = std::chrono::steady_clock::now();
@@ -164,16 +183,35 @@ int sweep(const SweepOptions& opt) {
     std::fflush(stderr);
     printed = true;
   };
-  if (!opt.quiet) {
+  if (!opt.quiet && root) {
     std::cout << "sweep " << opt.spec_path << ": " << plan.runs.size() << " runs ("
               << plan.points.size() << " points x " << spec->seeds.size() << " seeds) -> "
-              << spec->output << "\n";
+              << spec->output << (distributed ? " on " + std::to_string(launcher) + " ranks" : "")
+              << "\n";
     std::cout.flush();
   }
-  auto outcome = run_sweep(spec.value(), plan, ro, &g_sweep_interrupted, progress);
+  Result<SweepOutcome> outcome = SweepOutcome{};
+  if (distributed) {
+    MpiSweepOutcome m = run_sweep_mpi(spec.value(), plan, ro, &g_sweep_interrupted, progress);
+    if (!m.root) {
+      // A worker: its runs went to rank 0, which writes the file and reports.
+      finish_mpi();
+      return kExitOk;
+    }
+    outcome = std::move(m.outcome);
+  } else {
+    outcome = run_sweep(spec.value(), plan, ro, &g_sweep_interrupted, progress);
+  }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (printed) std::fprintf(stderr, "\r%110s\r", "");
+  // Rank 0 ends MPI whatever happens next (the workers wait for it in MPI_Finalize).
+  struct MpiEnd {
+    bool on;
+    ~MpiEnd() {
+      if (on) finish_mpi();
+    }
+  } mpi_end{distributed};
   if (!outcome.ok()) {
     std::cerr << "hlsim: error: " << outcome.error().message << "\n";
     return kExitBadInput;
@@ -204,9 +242,10 @@ int sweep(const SweepOptions& opt) {
              << (r.detail.empty() ? "" : ": " + r.detail) << "\n";
   }
   if (!opt.quiet) {
-    std::cout << "  " << outcome->ran << " runs done now on " << outcome->jobs << " jobs, "
-              << outcome->reused << " reused from an earlier sweep, in " << clock_text(wall_s)
-              << "\n";
+    std::cout << "  " << outcome->ran << " runs done now on "
+              << (distributed ? std::to_string(launcher) + " ranks x " : std::string())
+              << outcome->jobs << " jobs, " << outcome->reused
+              << " reused from an earlier sweep, in " << clock_text(wall_s) << "\n";
     std::cout << render_table(plan, tables.value());
     std::cout << "  (mean ± half the 95% confidence interval over the seeds that ran to the end "
                  "without a violation)\n";

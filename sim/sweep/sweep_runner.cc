@@ -87,7 +87,15 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepPlan& plan,
   auto planned = plan_sweep(spec, plan, options);
   if (!planned.ok()) return planned.error();
   SweepOutcome out = std::move(planned.value());
+  if (Status st = run_planned(spec, plan, options, out, interrupt, progress); !st.ok()) {
+    return st.error();
+  }
+  return out;
+}
 
+Status run_planned(const SweepSpec& spec, const SweepPlan& plan, const SweepRunnerOptions& options,
+                   SweepOutcome& out, const std::atomic<bool>* interrupt,
+                   const std::function<void(const SweepProgress&)>& progress) {
   // The runs left, with their scenarios (loaded again with their part file as output, so that
   // a RocksDB ledger of each run gets its own folder).
   struct Pending {
@@ -101,6 +109,7 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepPlan& plan,
   for (const SweepRun& run : plan.runs) {
     SweepEntry& e = out.entries[run.index];
     if (e.stored || e.status == "error") continue;
+    if (options.mine && !options.mine(run.index)) continue;
     auto sc = load_scenario_file(
         spec.base_path, with_output(run.overrides, sweep_part_path(spec.output, e.fingerprint)),
         options.data_dir);
@@ -125,7 +134,7 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepPlan& plan,
     const int fit = static_cast<int>(options.machine_bytes / largest_bytes);
     out.jobs = std::clamp(fit, 1, out.jobs);
   }
-  if (pending.empty()) return out;
+  if (pending.empty()) return Status::Ok();
 
   std::error_code ec;
   fs::create_directories(sweep_parts_dir(spec.output), ec);
@@ -169,6 +178,7 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepPlan& plan,
                     failed = true;
                   } else {
                     result.stored = StoredRun{part, "runs/0"};
+                    result.status.clear();
                     failed = !s.violations.empty() || !o.complete;
                   }
                 }
@@ -182,6 +192,10 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepPlan& plan,
             if (result.status == "error") ++out.errors;
             if (result.stored) ++out.ran;
             out.entries[job.index] = std::move(result);
+            const SweepEntry& done = out.entries[job.index];
+            if (options.on_finished && (done.stored || done.status == "error")) {
+              options.on_finished(job.index, done);
+            }
             ++p.done;
             if (failed) ++p.failed;
             p.sim_s_done += ns_to_s(job.scenario.duration_ns + job.scenario.drain_ns);
@@ -190,7 +204,7 @@ Result<SweepOutcome> run_sweep(const SweepSpec& spec, const SweepPlan& plan,
         });
   });
   out.interrupted = interrupt != nullptr && interrupt->load();
-  return out;
+  return Status::Ok();
 }
 
 }  // namespace hlsim

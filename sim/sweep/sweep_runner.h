@@ -25,6 +25,11 @@ struct SweepRunnerOptions {
   // When > 0: refuse (an error) a run whose memory estimate exceeds it, and run at most
   // machine_bytes / (largest estimate) runs at once.
   double machine_bytes = 0;
+  // A distributed sweep's share: which planned runs this process runs (empty: every one).
+  std::function<bool(std::size_t run_index)> mine;
+  // Called, one call at a time, with each run this process finished (any outcome but
+  // interrupted), after its part file is written: a distributed sweep sends it to rank 0.
+  std::function<void(std::size_t run_index, const SweepEntry&)> on_finished;
 };
 
 struct SweepProgress {
@@ -47,6 +52,12 @@ struct SweepOutcome {
 // set are reused; the others have status "not-run" (or "error" with the load error).
 Result<SweepOutcome> plan_sweep(const SweepSpec& spec, const SweepPlan& plan,
                                 const SweepRunnerOptions& options);
+
+// Runs the entries of `planned` that have no results, no error and are this process's (`mine`),
+// filling them in. Part files go to the parts folder of spec.output.
+Status run_planned(const SweepSpec& spec, const SweepPlan& plan, const SweepRunnerOptions& options,
+                   SweepOutcome& planned, const std::atomic<bool>* interrupt,
+                   const std::function<void(const SweepProgress&)>& progress);
 
 // plan_sweep, then runs what is left. `progress` is called (from worker threads, serialised)
 // after each run. An error only when nothing can run at all (every run's scenario fails to load,
