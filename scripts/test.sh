@@ -16,6 +16,8 @@ ctest --preset release
 bash scripts/bench-smoke.sh
 # The macro suite's simulated figures against results/baseline/ (exact: any change is behaviour).
 /usr/bin/python3 bench/macro_compare.py
+# The scale benchmark's script at 64 validators (the real one: bench/scale.py, README).
+/usr/bin/python3 bench/scale.py --quick
 bash scripts/swarm.sh
 if [ "${HLSIM_SANITIZE:-0}" = 1 ]; then
   bash scripts/build.sh debug
