@@ -42,8 +42,13 @@ TEST(SweepMpiTest, TwoRanksWriteOneFileEqualToALocalSweep) {
   std::ofstream(dir / "mpi.yaml") << spec << "output: " << (dir / "mpi.h5").string() << "\n";
   std::ofstream(dir / "local.yaml") << spec << "output: " << (dir / "local.h5").string() << "\n";
   // As root (CI), OpenMPI needs to be told that is intended; two ranks on however many cores.
-  const std::string mpirun = std::string(HLSIM_MPIRUN) +
-                             " --allow-run-as-root --oversubscribe -np 2 " + hlsim_cli::kBinary;
+  // Under AddressSanitizer the ranks run without leak detection: OpenMPI's components (dlopened
+  // and unloaded at exit, so no suppression can name them) keep allocations to the end by design.
+  // hlsim's own sweep code is leak-checked by the local sweep tests.
+  const std::string mpirun =
+      std::string(HLSIM_MPIRUN) +
+      " --allow-run-as-root --oversubscribe -x ASAN_OPTIONS=detect_leaks=0 -np 2 " +
+      hlsim_cli::kBinary;
   Output o = hlsim("--version >/dev/null; " + mpirun + " sweep " + (dir / "mpi.yaml").string());
   ASSERT_EQ(o.status, 0) << o.text;
   EXPECT_NE(
