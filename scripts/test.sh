@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Second command of the README (and what CI runs): install, build, check formatting, run the whole
 # test suite, then a short slice of every benchmark so they cannot rot, the macro suite against its
-# baselines (bench/macro_compare.py), and a slice of `hlsim fuzz` (scripts/swarm.sh).
+# baselines (bench/macro_compare.py), a self-compare slice of the speed compare
+# (bench/speed_compare.py), and a slice of `hlsim fuzz` (scripts/swarm.sh).
 #   HLSIM_TIDY=1 also runs clang-tidy over the sources (warnings are errors).
 #   HLSIM_SANITIZE=1 also builds the debug preset (ASan + UBSan) and runs the tests under it.
 #   HLSIM_FUZZ=1 also builds the fuzz preset (clang-14) and runs every fuzz target briefly
@@ -18,6 +19,12 @@ bash scripts/bench-smoke.sh
 /usr/bin/python3 bench/macro_compare.py
 # The scale benchmark's script at 64 validators (the real one: bench/scale.py, README).
 /usr/bin/python3 bench/scale.py --quick
+# The speed compare on real binaries, build/release against itself: proves the tool works end to
+# end (gbench and scenario entries, pairing, table, exit status), it is NOT a regression check: a
+# self-compare must say "same" and exit 0. CPU clock and a wide threshold so that a busy CI machine
+# cannot fail it; real comparisons: scripts/speed-compare.sh.
+/usr/bin/python3 bench/speed_compare.py --baseline build/release --candidate build/release \
+  --pairs 2 --clock cpu --threshold 25 --only merkle-10k --only quickstart
 bash scripts/swarm.sh
 if [ "${HLSIM_SANITIZE:-0}" = 1 ]; then
   bash scripts/build.sh debug
