@@ -17,6 +17,8 @@ ctest --preset release
 bash scripts/bench-smoke.sh
 # The macro suite's simulated figures against results/baseline/ (exact: any change is behaviour).
 /usr/bin/python3 bench/macro_compare.py
+# The README's generated figures are what results/ makes (analysis/readme_figures.py).
+/usr/bin/python3 analysis/readme_figures.py --check
 # The scale benchmark's script at 64 validators (the real one: bench/scale.py, README).
 /usr/bin/python3 bench/scale.py --quick
 # The speed compare on real binaries, build/release against itself: proves the tool works end to
