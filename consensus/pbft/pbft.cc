@@ -102,6 +102,8 @@ void Pbft::reset_volatile() {
   view_changes_.clear();
   own_view_changes_.clear();
   peer_view_.clear();
+  ahead_view_ = 0;
+  ahead_count_ = 0;
   peer_seq_.clear();
   want_view_ = 0;
   fetch_target_ = 0;
@@ -815,12 +817,20 @@ void Pbft::handle_forward(Context& ctx, NodeId from, const Forward& m) {
 
 void Pbft::note_peer_view(Context& ctx, NodeId from, std::uint64_t view) {
   auto [it, fresh] = peer_view_.emplace(from, view);
+  const std::uint64_t before = fresh ? 0 : it->second;
   if (!fresh) it->second = std::max(it->second, view);
   // f+1 replicas working in a view this replica has not installed: one correct replica holds its
   // NEW-VIEW; fetch it.
   const std::uint64_t want = in_view_change_ ? view_ : view_ + 1;
-  std::uint32_t ahead = 0;
-  for (const auto& [peer, v] : peer_view_) ahead += v >= want ? 1 : 0;
+  if (want != ahead_view_) {
+    // `want` moves only with a view change: recount then.
+    ahead_view_ = want;
+    ahead_count_ = 0;
+    for (const auto& [peer, v] : peer_view_) ahead_count_ += v >= want ? 1 : 0;
+  } else if ((fresh || before < want) && it->second >= want) {
+    ++ahead_count_;  // this peer has just reached `want`
+  }
+  const std::uint32_t ahead = ahead_count_;
   if (ahead >= quorum_.f + 1 && want_view_ < want) {
     want_view_ = want;
     maybe_fetch(ctx);

@@ -248,9 +248,13 @@ class Pbft final : public Protocol {
   std::map<std::uint64_t, std::map<NodeId, pbft::CheckedViewChange>> view_changes_;  // by new view
   std::map<std::uint64_t, Bytes> own_view_changes_;  // bodies this replica sent, by new view
   std::map<NodeId, std::uint64_t> peer_view_;        // highest installed view seen per peer
-  std::map<NodeId, Height> peer_seq_;                // highest seq seen above the window, per peer
-  std::uint64_t want_view_ = 0;                      // > 0: fetch a NEW-VIEW of at least this view
-  Height fetch_target_ = 0;                          // blocks up to here are known final
+  // How many peer_view_ entries are >= ahead_view_ (note_peer_view's count, kept incrementally:
+  // recounting on every vote made vote handling O(n)). ahead_view_ == 0: not counted yet.
+  std::uint64_t ahead_view_ = 0;
+  std::uint32_t ahead_count_ = 0;
+  std::map<NodeId, Height> peer_seq_;  // highest seq seen above the window, per peer
+  std::uint64_t want_view_ = 0;        // > 0: fetch a NEW-VIEW of at least this view
+  Height fetch_target_ = 0;            // blocks up to here are known final
   std::uint32_t vc_attempts_ = 0;
   // Re-entrancy guards: executing, accepting and proposing trigger each other.
   bool executing_ = false;
