@@ -128,7 +128,7 @@ class BenchCluster {
   static constexpr int kCommitEffect = -1;
 
   BenchCluster(const ProtocolInfo& info, const ParamValues& values, std::uint32_t n,
-               std::vector<std::uint16_t> timed, int effect, std::size_t min_body_bytes)
+               const std::vector<std::uint16_t>& timed, int effect, std::size_t min_body_bytes)
       : n_(n),
         min_body_bytes_(min_body_bytes),
         effect_(effect),
