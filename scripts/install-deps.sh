@@ -2,6 +2,8 @@
 # Installs every Debian 12 package hlsim needs to build, test, benchmark, fuzz and analyse.
 # (clang-14 and libclang-rt-14-dev: the fuzz preset's compiler and its libFuzzer / sanitizer
 # runtimes.)
+# HLSIM_PEERS=1 adds the peer simulators for bench/phold-peers.sh (ns-3, SimGrid: ~75 MB, not
+# needed to build or test hlsim, so not installed by default or in CI).
 # Idempotent: a second run finds everything present and installs nothing.
 set -euo pipefail
 
@@ -14,6 +16,7 @@ packages=(
   python3 python3-h5py python3-pandas python3-numpy python3-matplotlib
   libopenmpi-dev openmpi-bin
 )
+if [ "${HLSIM_PEERS:-0}" = 1 ]; then packages+=(libns3-dev libsimgrid-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do
