@@ -9,6 +9,8 @@
 #   PHOLD_PEERS_PENDING  pending-event counts (default "1000 100000 1000000")
 #   PHOLD_PEERS_EVENTS   events timed per run (default 3000000)
 #   PHOLD_PEERS_BUDGET   wall seconds a peer run may time before it stops early (default 3)
+#   PHOLD_PEERS_JSON     also write the medians, spreads and ratios here as JSON (the README's
+#                        generated PHOLD table: analysis/readme_figures.py)
 # Work per run: every run first handles 2 events per pending event untimed (the warm-up), then
 # times PHOLD_PEERS_EVENTS events, a peer stopping early once it has timed PHOLD_PEERS_BUDGET
 # seconds (so slow schedulers finish; their events are then fewer, shown in the table). hlsim runs
@@ -160,4 +162,30 @@ awk '
     printf "\n%s%s", wall, cput
   }' < <(sort -k2,2n -k1,1 "$results")
 for note in "${notes[@]}"; do echo "note: $note"; done
+if [ -n "${PHOLD_PEERS_JSON:-}" ]; then
+  /usr/bin/python3 - "$results" "$PHOLD_PEERS_JSON" "$reps" <<'PY'
+import json, os, statistics, sys
+raw, out, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+runs = {}
+with open(raw, encoding="utf-8") as f:
+    for line in f:
+        sim, pending, rate, _events, cpu_rate = line.split()
+        runs.setdefault((sim, int(pending)), []).append((float(rate), float(cpu_rate)))
+rows = []
+for (sim, pending), values in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0] != "hlsim", kv[0][0])):
+    rates = [r for r, _ in values]
+    rows.append({"simulator": sim, "pending": pending, "runs": len(values),
+                 "median_events_per_s": statistics.median(rates),
+                 "min_events_per_s": min(rates), "max_events_per_s": max(rates),
+                 "median_events_per_cpu_s": statistics.median(c for _, c in values)})
+hlsim = {r["pending"]: r["median_events_per_s"] for r in rows if r["simulator"] == "hlsim"}
+for r in rows:
+    h = hlsim.get(r["pending"])
+    r["hlsim_ratio"] = h / r["median_events_per_s"] if h and r["simulator"] != "hlsim" else None
+tmp = out + ".tmp"
+with open(tmp, "w", encoding="utf-8") as f:
+    json.dump({"benchmark": "phold-peers", "repetitions": reps, "rows": rows}, f, indent=1)
+os.replace(tmp, out)
+PY
+fi
 exit "$failed"
