@@ -363,17 +363,29 @@ void Raft::handle_append_reply(Context& ctx, NodeId from, const AppendReply& m) 
   Peer& p = peers_[from];
   if (m.success) {
     if (m.index > log_.last_index()) return;  // claims entries this leader never sent
+    const Height matched_before = p.match_index;
     p.match_index = std::max(p.match_index, m.index);
     p.next_index = std::max(p.next_index, p.match_index + 1);
     if (p.mode == Peer::Mode::kProbe) {
       p.mode = Peer::Mode::kReplicate;
       p.next_index = p.match_index + 1;
     }
-    advance_leader_commit(ctx);
-    release_acknowledged_encodings();
+    // Each step below scans every peer, so each runs only when this reply can change its outcome
+    // (the outcome is the same as scanning on every reply; scanning made a reply O(n)): the
+    // replicated height counts match indexes above the commit index, so only a match index raised
+    // above it can move the commit index, and the acknowledged minimum moves only with a raise.
+    const bool raised = p.match_index > matched_before;
+    const bool committed = raised && p.match_index > commit_index_ && advance_leader_commit(ctx);
+    if (raised) release_acknowledged_encodings();
     if (p.next_index <= log_.last_index()) send_append(ctx, from, true);
-    // Also when the commit index did not move: this follower may just have caught up to it.
-    notify_commit(ctx);
+    // Also when the commit index did not move: this follower may just have caught up to it. If
+    // it did not move, no other follower has anything new to learn (every change of the commit
+    // index is followed by notify_commit).
+    if (committed) {
+      notify_commit(ctx);
+    } else {
+      notify_commit_to(ctx, from);
+    }
     return;
   }
   // A follower that restarted without its log (memory storage) holds less than it acknowledged:
@@ -481,16 +493,19 @@ void Raft::notify_commit(Context& ctx) {
   // heartbeat. The notice claims nothing beyond what the follower is known to hold, so it is
   // never rejected.
   for (NodeId peer = 0; peer < nodes_; ++peer) {
-    if (peer == self_) continue;
-    Peer& p = peers_[peer];
-    const Height known = std::min(commit_index_, p.match_index);
-    if (known <= p.commit_known) continue;
-    ctx.send(
-        peer,
-        encode_message(AppendEntries{
-            current_term_, self_, p.match_index, log_.term_at(p.match_index), commit_index_, {}}));
-    p.commit_known = known;
+    if (peer != self_) notify_commit_to(ctx, peer);
   }
+}
+
+void Raft::notify_commit_to(Context& ctx, NodeId peer) {
+  Peer& p = peers_[peer];
+  const Height known = std::min(commit_index_, p.match_index);
+  if (known <= p.commit_known) return;
+  ctx.send(
+      peer,
+      encode_message(AppendEntries{
+          current_term_, self_, p.match_index, log_.term_at(p.match_index), commit_index_, {}}));
+  p.commit_known = known;
 }
 
 void Raft::release_acknowledged_encodings() {

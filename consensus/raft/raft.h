@@ -114,6 +114,8 @@ class Raft final : public Protocol {
   bool advance_leader_commit(Context& ctx);
   // Tells followers that hold newly committed entries about them at once (empty AppendEntries).
   void notify_commit(Context& ctx);
+  // notify_commit for one follower.
+  void notify_commit_to(Context& ctx, NodeId peer);
   void release_acknowledged_encodings();
 
   // Commit and transaction bookkeeping.
