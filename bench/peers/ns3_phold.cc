@@ -38,7 +38,7 @@ void Handle(std::uint32_t lp) {
   phold::Rng& rng = m.rngs[lp];
   // ns-3 schedules relative to now; the delay in ns (Time(int64) is in the current resolution,
   // nanoseconds by default, which is what NanoSeconds() would reduce to).
-  const auto delay_ns = static_cast<std::int64_t>(rng.delay_units() * 1'000'000.0);
+  const auto delay_ns = static_cast<std::int64_t>(phold::delay_units(rng) * 1'000'000.0);
   const auto target = static_cast<std::uint32_t>(rng.next_below(m.rngs.size()));
   ns3::Simulator::Schedule(ns3::Time(delay_ns), &Handle, target);
 }
@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
               phold::Run(args.pending, args.events, args.max_seconds)};
   g_model = &model;
   for (std::uint64_t lp = 0; lp < args.pending; ++lp) {
-    const auto delay_ns = static_cast<std::int64_t>(model.rngs[lp].delay_units() * 1'000'000.0);
+    const auto delay_ns =
+        static_cast<std::int64_t>(phold::delay_units(model.rngs[lp]) * 1'000'000.0);
     ns3::Simulator::Schedule(ns3::Time(delay_ns), &Handle, static_cast<std::uint32_t>(lp));
   }
   // Runs warm-up, timed phase and drain; returns when no event is left.

@@ -5,10 +5,10 @@
 // event at LP i schedules one event at now + 0.1 + Exp(1) time units (1 unit = 1 ms) at a
 // uniformly random LP, both drawn from LP i's own stream.
 //
-// Randomness: one xoshiro256** stream per LP (seeded through SplitMix64 from (seed, lp)), an
-// unbiased bounded integer by Lemire's multiply-and-reject and an inverse-CDF exponential, the same
-// generator and methods hlsim's own PHOLD uses (sim/kernel/rng.h, distributions.h), copied here so
-// that the peers build on their own. Deliberately not std::*_distribution nor ns-3's
+// Randomness: hlsim's own generator and draws (sim/kernel/rng.h, distributions.h; header-only):
+// one xoshiro256** stream per LP, the very streams BM_Phold_Hlsim uses, an unbiased bounded
+// integer by Lemire's multiply-and-reject and an inverse-CDF exponential, so that every engine pays
+// exactly the same for its random numbers. Deliberately not std::*_distribution nor ns-3's
 // RandomVariableStream: those are much slower and would charge the peers for their RNG rather than
 // their event engine.
 //
@@ -31,6 +31,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/kernel/distributions.h"
+#include "sim/kernel/rng.h"
+
 namespace phold {
 
 constexpr std::uint64_t kSeed = 42;
@@ -38,65 +41,16 @@ constexpr std::uint64_t kWarmUpPerPending = 2;
 // How often (in handled events) the timed phase looks at the clock for its wall budget.
 constexpr std::uint64_t kClockCheckEvery = 4096;
 
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) {
-    for (auto& w : s_) w = splitmix64(seed);
-  }
+using Rng = hlsim::Rng;
 
-  static Rng stream(std::uint64_t seed, std::uint64_t lp) {
-    std::uint64_t s = seed ^ (lp * 0x8CB92BA72F3D8DD7ull + 0x632BE59BD9B4E019ull);
-    return Rng(splitmix64(s));
-  }
-
-  std::uint64_t next_u64() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-
-  double next_double() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
-
-  std::uint64_t next_below(std::uint64_t n) {
-    U128 m = static_cast<U128>(next_u64()) * n;
-    auto low = static_cast<std::uint64_t>(m);
-    if (low < n) {
-      const std::uint64_t threshold = (0 - n) % n;
-      while (low < threshold) {
-        m = static_cast<U128>(next_u64()) * n;
-        low = static_cast<std::uint64_t>(m);
-      }
-    }
-    return static_cast<std::uint64_t>(m >> 64);
-  }
-
-  // The PHOLD delay in time units (ms): 0.1 + Exp(mean 1), by inverse CDF.
-  double delay_units() { return 0.1 - std::log(1.0 - next_double()); }
-
- private:
-  __extension__ typedef unsigned __int128 U128;
-
-  static std::uint64_t splitmix64(std::uint64_t& state) {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-  std::uint64_t s_[4];
-};
+// The PHOLD delay in time units (ms): 0.1 + Exp(mean 1), by inverse CDF (hlsim's own draw).
+inline double delay_units(Rng& rng) { return 0.1 + hlsim::sample_exponential(rng, 1.0); }
 
 inline std::vector<Rng> make_streams(std::uint64_t lps) {
   std::vector<Rng> rngs;
   rngs.reserve(lps);
-  for (std::uint64_t lp = 0; lp < lps; ++lp) rngs.push_back(Rng::stream(kSeed, lp));
+  for (std::uint64_t lp = 0; lp < lps; ++lp)
+    rngs.push_back(Rng::stream(kSeed, hlsim::RngDomain::kNode, lp));
   return rngs;
 }
 

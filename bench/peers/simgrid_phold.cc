@@ -65,7 +65,7 @@ void event_actor(std::uint64_t lp, double first_delay_s) {
   simgrid::s4u::this_actor::sleep_for(first_delay_s);
   while (m.run.on_event()) {
     phold::Rng& rng = m.rngs[lp];
-    const double delay_s = rng.delay_units() * kSecondsPerUnit;
+    const double delay_s = phold::delay_units(rng) * kSecondsPerUnit;
     lp = rng.next_below(m.rngs.size());
     simgrid::s4u::this_actor::sleep_for(delay_s);
   }
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
               phold::Run(args.pending, args.events, args.max_seconds)};
   g_model = &model;
   for (std::uint64_t lp = 0; lp < args.pending; ++lp) {
-    const double first_delay_s = model.rngs[lp].delay_units() * kSecondsPerUnit;
+    const double first_delay_s = phold::delay_units(model.rngs[lp]) * kSecondsPerUnit;
     simgrid::s4u::Actor::create("e" + std::to_string(lp), host, event_actor, lp, first_delay_s);
   }
   // Runs warm-up, timed phase and drain; returns once every actor has ended.
