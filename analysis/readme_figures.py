@@ -60,49 +60,47 @@ def consensus_block(results):
     return consensus_table.markdown(rows)
 
 
-def scale_block(results):
-    path = os.path.join(results, "speed", "scale.json")
+def json_table(path, header, row_cells):
+    """A markdown table with one row per entry of the JSON file's "rows" (row_cells gives a row's
+    cells), or None when the file does not exist."""
     if not os.path.exists(path):
         return None
     data = load_json(path)
+    lines = ["| " + " | ".join(name for name, _ in header) + " |",
+             "|" + "|".join(align for _, align in header) + "|"]
     try:
-        rows = data["rows"]
-        lines = [
-            "| protocol | validators | events/s | simulated s per wall s | peak memory GiB | "
-            "peak tx in flight | bytes per tx per validator | events | wall s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in rows:
-            per_tx = r.get("bytes_per_tx_per_validator")
-            lines.append(
-                f"| {r['protocol']} | {r['nodes']} | {r['events_per_s']:,.0f} | "
-                f"{r['sim_s_per_wall_s']:.3f} | {r['peak_rss_bytes'] / GIB:.2f} | "
-                f"{r['peak_in_flight']} | {'-' if per_tx is None else f'{per_tx:,.0f}'} | "
-                f"{r['events']:,} | {r['wall_s']:.1f} |")
+        for r in data["rows"]:
+            lines.append("| " + " | ".join(row_cells(r)) + " |")
     except (KeyError, TypeError) as e:
         raise FiguresError(f"{path}: missing or bad key {e}") from e
     return "\n".join(lines) + "\n"
+
+
+def optional(value, fmt):
+    return "-" if value is None else format(value, fmt)
+
+
+def scale_block(results):
+    header = [("protocol", "---"), ("validators", "---:"), ("events/s", "---:"),
+              ("simulated s per wall s", "---:"), ("peak memory GiB", "---:"),
+              ("peak tx in flight", "---:"), ("bytes per tx per validator", "---:"),
+              ("events", "---:"), ("wall s", "---:")]
+    return json_table(
+        os.path.join(results, "speed", "scale.json"), header,
+        lambda r: [r["protocol"], str(r["nodes"]), f"{r['events_per_s']:,.0f}",
+                   f"{r['sim_s_per_wall_s']:.3f}", f"{r['peak_rss_bytes'] / GIB:.2f}",
+                   str(r["peak_in_flight"]), optional(r.get("bytes_per_tx_per_validator"), ",.0f"),
+                   f"{r['events']:,}", f"{r['wall_s']:.1f}"])
 
 
 def phold_block(results):
-    path = os.path.join(results, "speed", "phold-peers.json")
-    if not os.path.exists(path):
-        return None
-    data = load_json(path)
-    try:
-        lines = [
-            "| simulator | pending events | events/s (median) | spread (min-max) | hlsim / this |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        for r in data["rows"]:
-            ratio = r.get("hlsim_ratio")
-            lines.append(
-                f"| {r['simulator']} | {r['pending']:,} | {r['median_events_per_s']:,.0f} | "
-                f"{r['min_events_per_s']:,.0f}-{r['max_events_per_s']:,.0f} | "
-                f"{'-' if ratio is None else f'{ratio:.2f}x'} |")
-    except (KeyError, TypeError) as e:
-        raise FiguresError(f"{path}: missing or bad key {e}") from e
-    return "\n".join(lines) + "\n"
+    header = [("simulator", "---"), ("pending events", "---:"), ("events/s (median)", "---:"),
+              ("spread (min-max)", "---:"), ("hlsim / this", "---:")]
+    return json_table(
+        os.path.join(results, "speed", "phold-peers.json"), header,
+        lambda r: [r["simulator"], f"{r['pending']:,}", f"{r['median_events_per_s']:,.0f}",
+                   f"{r['min_events_per_s']:,.0f}-{r['max_events_per_s']:,.0f}",
+                   optional(r.get("hlsim_ratio"), ".2f") + ("x" if r.get("hlsim_ratio") else "")])
 
 
 BLOCKS = {"consensus": consensus_block, "scale": scale_block, "phold": phold_block}
