@@ -1,0 +1,77 @@
+#include "ledger/eov/envelope.h"
+
+#include "ledger/encoding.h"
+
+namespace hlsim {
+
+Bytes endorsement_message(std::uint32_t channel, const Hash256& proposal_id,
+                          const Hash256& rwset_hash) {
+  static constexpr std::string_view kTag = "hlsim-eov-endorsement-v1";
+  Writer w(kTag.size() + 4 + 64);
+  w.raw(as_bytes(kTag));
+  w.u32(channel);
+  w.hash(proposal_id);
+  w.hash(rwset_hash);
+  return w.take();
+}
+
+bool Envelope::operator==(const Envelope& o) const {
+  return channel == o.channel && proposal.encode() == o.proposal.encode() && rwset == o.rwset &&
+         endorsements == o.endorsements;
+}
+
+Bytes Envelope::encode() const {
+  Writer w(proposal.encoded_size() + rwset.encoded_size() + 16 + endorsements.size() * 110);
+  w.u8(kEnvelopeVersion);
+  w.u32(channel);
+  proposal.encode_to(w);
+  rwset.encode_to(w);
+  w.u32(static_cast<std::uint32_t>(endorsements.size()));
+  for (const auto& e : endorsements) {
+    w.u32(e.org);
+    w.u32(e.peer);
+    e.endorser.encode_to(w);
+    e.signature.encode_to(w);
+  }
+  return w.take();
+}
+
+std::optional<Envelope> Envelope::decode(ByteView data) {
+  Reader r(data);
+  Envelope env;
+  std::uint8_t version = 0;
+  if (!r.u8(version) || version != kEnvelopeVersion || !r.u32(env.channel)) return std::nullopt;
+  auto proposal = Transaction::decode_from(r);
+  if (!proposal) return std::nullopt;
+  env.proposal = std::move(*proposal);
+  auto rwset = RwSet::decode_from(r);
+  if (!rwset) return std::nullopt;
+  env.rwset = std::move(*rwset);
+  std::uint32_t n = 0;
+  if (!r.u32(n) || n > kEndorsementsMax) return std::nullopt;
+  env.endorsements.resize(n);
+  for (auto& e : env.endorsements) {
+    if (!r.u32(e.org) || !r.u32(e.peer)) return std::nullopt;
+    auto key = PublicKey::decode_from(r);
+    if (!key) return std::nullopt;
+    e.endorser = *key;
+    auto sig = Signature::decode_from(r);
+    if (!sig) return std::nullopt;
+    e.signature = *sig;
+  }
+  if (!r.done()) return std::nullopt;
+  return env;
+}
+
+Transaction wrap_envelope(const Envelope& envelope, const SigningKey& client_key) {
+  Transaction tx;
+  tx.kind = envelope.proposal.kind;
+  tx.client = envelope.proposal.client;
+  tx.nonce = envelope.proposal.nonce;
+  tx.submit_ns = envelope.proposal.submit_ns;
+  tx.payload = envelope.encode();
+  sign_tx(tx, client_key);
+  return tx;
+}
+
+}  // namespace hlsim

@@ -1,0 +1,60 @@
+// Endorsements and envelopes of the execute-order-validate pipeline.
+//
+// An endorsing peer simulates the client's signed proposal (a Transaction) against its state and
+// signs what it got: endorsement_message(channel, proposal id, read-write set hash). The client
+// collects endorsements until its channel's policy is met and sends the ordering service an
+// envelope: the proposal, the read-write set and the endorsements, itself carried as the payload of
+// a Transaction the client signs (so the orderers check its creator like any other transaction).
+//
+// Encoding (ledger/encoding.h):
+//   envelope    = u8 version | u32 channel | proposal (transaction encoding) | rwset |
+//                 u32 count | count * endorsement
+//   endorsement = u32 org | u32 peer | endorser public key | signature
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "ledger/bytes.h"
+#include "ledger/crypto/signature.h"
+#include "ledger/eov/policy.h"
+#include "ledger/eov/rwset.h"
+#include "ledger/transaction.h"
+
+namespace hlsim {
+
+inline constexpr std::uint8_t kEnvelopeVersion = 1;
+// The most endorsements an envelope may carry (decode rejects more).
+inline constexpr std::uint32_t kEndorsementsMax = 1024;
+
+struct Endorsement {
+  OrgIndex org = 0;
+  std::uint32_t peer = 0;  // the endorsing peer's index in the network's peer list
+  PublicKey endorser;
+  Signature signature;
+  bool operator==(const Endorsement&) const = default;
+};
+
+// The bytes an endorser signs: a domain tag, the channel, the proposal's id and the hash of the
+// read-write set its simulation produced.
+Bytes endorsement_message(std::uint32_t channel, const Hash256& proposal_id,
+                          const Hash256& rwset_hash);
+
+struct Envelope {
+  std::uint32_t channel = 0;
+  Transaction proposal;
+  RwSet rwset;
+  std::vector<Endorsement> endorsements;
+
+  bool operator==(const Envelope& o) const;
+  Bytes encode() const;
+  // nullopt on malformed, truncated or trailing input. The proposal's id is recomputed.
+  static std::optional<Envelope> decode(ByteView data);
+};
+
+// The transaction the client submits to the ordering service: kind, client, nonce and submit time
+// of the proposal, the envelope as payload, signed with `client_key`.
+Transaction wrap_envelope(const Envelope& envelope, const SigningKey& client_key);
+
+}  // namespace hlsim
