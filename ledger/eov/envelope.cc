@@ -1,29 +1,32 @@
 #include "ledger/eov/envelope.h"
 
+#include "ledger/crypto/sha256.h"
 #include "ledger/encoding.h"
 
 namespace hlsim {
 
-Bytes endorsement_message(std::uint32_t channel, const Hash256& proposal_id,
-                          const Hash256& rwset_hash) {
+Hash256 endorsement_digest(std::uint32_t channel, const Hash256& proposal_id, std::uint8_t status,
+                           const Hash256& rwset_hash) {
   static constexpr std::string_view kTag = "hlsim-eov-endorsement-v1";
-  Writer w(kTag.size() + 4 + 64);
+  Writer w(kTag.size() + 5 + 64);
   w.raw(as_bytes(kTag));
   w.u32(channel);
+  w.u8(status);
   w.hash(proposal_id);
   w.hash(rwset_hash);
-  return w.take();
+  return sha256(w.data());
 }
 
 bool Envelope::operator==(const Envelope& o) const {
-  return channel == o.channel && proposal.encode() == o.proposal.encode() && rwset == o.rwset &&
-         endorsements == o.endorsements;
+  return channel == o.channel && status == o.status && proposal.encode() == o.proposal.encode() &&
+         rwset == o.rwset && endorsements == o.endorsements;
 }
 
 Bytes Envelope::encode() const {
   Writer w(proposal.encoded_size() + rwset.encoded_size() + 16 + endorsements.size() * 110);
   w.u8(kEnvelopeVersion);
   w.u32(channel);
+  w.u8(status);
   proposal.encode_to(w);
   rwset.encode_to(w);
   w.u32(static_cast<std::uint32_t>(endorsements.size()));
@@ -40,7 +43,9 @@ std::optional<Envelope> Envelope::decode(ByteView data) {
   Reader r(data);
   Envelope env;
   std::uint8_t version = 0;
-  if (!r.u8(version) || version != kEnvelopeVersion || !r.u32(env.channel)) return std::nullopt;
+  if (!r.u8(version) || version != kEnvelopeVersion || !r.u32(env.channel) || !r.u8(env.status)) {
+    return std::nullopt;
+  }
   auto proposal = Transaction::decode_from(r);
   if (!proposal) return std::nullopt;
   env.proposal = std::move(*proposal);

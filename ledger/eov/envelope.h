@@ -1,13 +1,14 @@
 // Endorsements and envelopes of the execute-order-validate pipeline.
 //
 // An endorsing peer simulates the client's signed proposal (a Transaction) against its state and
-// signs what it got: endorsement_message(channel, proposal id, read-write set hash). The client
+// signs what it got: endorsement_digest(channel, proposal id, status, read-write set hash), where
+// status is the contract's verdict (workloads' TxOutcome code: applied or denied). The client
 // collects endorsements until its channel's policy is met and sends the ordering service an
 // envelope: the proposal, the read-write set and the endorsements, itself carried as the payload of
 // a Transaction the client signs (so the orderers check its creator like any other transaction).
 //
 // Encoding (ledger/encoding.h):
-//   envelope    = u8 version | u32 channel | proposal (transaction encoding) | rwset |
+//   envelope    = u8 version | u32 channel | u8 status | proposal (transaction encoding) | rwset |
 //                 u32 count | count * endorsement
 //   endorsement = u32 org | u32 peer | endorser public key | signature
 #pragma once
@@ -36,13 +37,14 @@ struct Endorsement {
   bool operator==(const Endorsement&) const = default;
 };
 
-// The bytes an endorser signs: a domain tag, the channel, the proposal's id and the hash of the
-// read-write set its simulation produced.
-Bytes endorsement_message(std::uint32_t channel, const Hash256& proposal_id,
-                          const Hash256& rwset_hash);
+// What an endorser signs: SHA-256 of a domain tag, the channel, the proposal's id, the contract's
+// status and the hash of the read-write set its simulation produced.
+Hash256 endorsement_digest(std::uint32_t channel, const Hash256& proposal_id, std::uint8_t status,
+                           const Hash256& rwset_hash);
 
 struct Envelope {
   std::uint32_t channel = 0;
+  std::uint8_t status = 0;  // the contract's verdict at endorsement (what the endorsers signed)
   Transaction proposal;
   RwSet rwset;
   std::vector<Endorsement> endorsements;

@@ -168,6 +168,21 @@ void Node::commit(const BlockRef& block) {
   // checks run in parallel on the host's cores; the simulated cost is charged per transaction.
   const std::vector<std::uint8_t> valid = shared_->verifier.verify_txs(block->txs);
   for (const TxRef& tx : block->txs) charge(profile().verify_cost_ns(tx->signer.scheme));
+  if (!contract_) {
+    // An ordering node (execute-order-validate): it checks each transaction's creator and stores
+    // the block; the peers execute.
+    std::vector<TxOutcome> outcomes;
+    outcomes.reserve(valid.size());
+    for (const std::uint8_t v : valid)
+      outcomes.push_back(v ? TxOutcome::kApplied : TxOutcome::kInvalid);
+    charge(profile().round_ns(profile().block_fsync_ns));
+    if (Status appended = chain_.append(block, {}); !appended.ok()) {
+      throw std::runtime_error(who + "cannot store block " + std::to_string(header.height) + ": " +
+                               appended.error().message);
+    }
+    outbox_.commits.push_back(CommitRecord{block, std::move(outcomes)});
+    return;
+  }
   BlockExecution run = execute_block(*contract_, chain_.store(), *block, valid);
   charge(
       static_cast<TimeNs>(run.executed) * profile().round_ns(profile().tx_execute_ns) +

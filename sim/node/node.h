@@ -88,6 +88,8 @@ Result<std::unique_ptr<LedgerStore>> open_node_store(const NodeShared& shared, N
 
 class Node final : public Context, public NodeCrypto {
  public:
+  // A null `contract` makes an ordering node: commit() checks and stores blocks without executing
+  // them (the execute-order-validate pipeline's peers execute).
   Node(NodeId id, std::uint32_t cluster_size, std::uint32_t cores, std::uint64_t seed,
        SigningKey key, std::unique_ptr<Protocol> protocol, std::unique_ptr<Contract> contract,
        std::size_t message_types, NodeShared* shared);

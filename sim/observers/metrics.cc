@@ -99,6 +99,17 @@ void Metrics::on_commit(NodeId node, const Block& block, const std::vector<TxOut
   }
 }
 
+void Metrics::on_pipeline_commit(std::uint32_t index, Height h, TxStatus status, bool at_gateway,
+                                 TimeNs now_ns) {
+  TxRecord& r = txs_[index];
+  if (r.first_commit_ns < 0) {
+    r.first_commit_ns = now_ns;
+    r.height = h;
+    r.status = status;
+  }
+  if (at_gateway && r.gateway_commit_ns < 0) r.gateway_commit_ns = now_ns;
+}
+
 const char* to_string(FetchStatus s) {
   switch (s) {
     case FetchStatus::kOk:

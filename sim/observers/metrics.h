@@ -93,6 +93,11 @@ class Metrics {
   void on_rejected(const Hash256& id);
   void on_commit(NodeId node, const Block& block, const std::vector<TxOutcome>& outcomes,
                  TimeNs now_ns);
+  // Execute-order-validate (sim/fabric/): transaction `index` (on_submit's) committed at a peer at
+  // height h with `status`; at_gateway when that peer is the client's gateway. The first peer's
+  // commit sets the status and the first commit time.
+  void on_pipeline_commit(std::uint32_t index, Height h, TxStatus status, bool at_gateway,
+                          TimeNs now_ns);
   void on_leader(std::uint64_t epoch, NodeId leader, TimeNs now_ns);
   // `node` restarted without its ledger (memory storage) after committing up to `height`: its
   // commits at heights <= height are re-commits while it catches up. They are still checked for

@@ -127,6 +127,7 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
     }
     s.closed_timeouts = sim.closed_loop_timeouts();
     s.workload_figures = sim.workload_figures();
+    s.pipeline_figures = sim.pipeline_figures();
   }
 
   const auto& names = m.kind_names();
@@ -505,6 +506,17 @@ std::string render_console(const RunSummary& s) {
       o += buf + std::string("  ") + f.help + "\n";
     }
   }
+  if (!s.pipeline_figures.empty()) {
+    o += "  execute-order-validate pipeline:\n";
+    std::size_t width = 0;
+    for (const auto& f : s.pipeline_figures) width = std::max(width, f.name.size());
+    for (const auto& f : s.pipeline_figures) {
+      char buf[120];
+      std::snprintf(buf, sizeof buf, "    %-*s %12.6g %-4s", static_cast<int>(width),
+                    f.name.c_str(), f.value, f.unit.c_str());
+      o += buf + std::string("  ") + f.help + "\n";
+    }
+  }
   o += "  per node:\n";
   o += "    node  role      msgs out    bytes out    msgs in     bytes in   cpu busy  height\n";
   for (const auto& n : s.nodes_detail) {
@@ -561,6 +573,13 @@ std::string summary_json(const RunSummary& s, bool include_host) {
     figures[f.name] = {{"value", f.value}, {"unit", f.unit}, {"help", f.help}};
   }
   j["workload_figures"] = figures;
+  if (!s.pipeline_figures.empty()) {
+    nlohmann::ordered_json pf = nlohmann::ordered_json::object();
+    for (const auto& f : s.pipeline_figures) {
+      pf[f.name] = {{"value", f.value}, {"unit", f.unit}, {"help", f.help}};
+    }
+    j["pipeline_figures"] = pf;
+  }
   j["blocks"] = s.blocks;
   j["txs_per_block"] = s.txs_per_block;
   j["leader_terms"] = s.leader_changes;

@@ -100,6 +100,8 @@ struct RunSummary {
   std::string arrivals;                          // e.g. "poisson", "closed loop, think 1000 ms"
   std::uint64_t closed_timeouts = 0;             // closed loop: gave up waiting for a commit
   std::vector<WorkloadFigure> workload_figures;  // the workload's own (Workload::make_metrics)
+  // The execute-order-validate pipeline's (FabricPipeline::figures); empty for order-execute.
+  std::vector<WorkloadFigure> pipeline_figures;
 
   std::uint64_t blocks = 0;
   double txs_per_block = 0;

@@ -70,10 +70,44 @@ Result<std::unique_ptr<Simulation>> Simulation::create(const Scenario& sc) {
     if (!ec) std::filesystem::create_directories(dir, ec);
     if (ec) return Error{"ledger.storage: cannot prepare " + dir + ": " + ec.message()};
   }
+  if (sc.pipeline.fabric()) {
+    if (sc.workload.arrivals.kind == ArrivalKind::kClosed) {
+      return Error{
+          "workload.arrivals: closed-loop clients are not supported with pipeline.kind: "
+          "fabric yet; use an open-loop arrival process"};
+    }
+    if (workload.value()->reacts_to_ledger()) {
+      return Error{"workload.kind: '" + sc.workload.kind +
+                   "' reacts to committed transactions, which pipeline.kind: fabric does not "
+                   "model yet"};
+    }
+  }
   try {
-    return std::unique_ptr<Simulation>(
+    std::unique_ptr<Simulation> sim(
         new Simulation(sc, info, std::move(workload.value()),
                        std::make_unique<Network>(std::move(network.value())), client_link.value()));
+    if (sc.pipeline.fabric()) {
+      Simulation* s = sim.get();
+      FabricPipeline::Host host;
+      host.kernel = &s->kernel_;
+      host.metrics = &s->metrics_;
+      host.shared = s->shared_.get();
+      host.clients = s->clients_.get();
+      host.workload = s->workload_.get();
+      host.orderers = &s->nodes_;
+      host.to_orderer = [s](NodeId orderer, TxRef envelope, TimeNs at_ns) {
+        s->kernel_.schedule(at_ns, orderer, s->client_tx_kind_,
+                            s->client_txs_.put({std::move(envelope), nullptr}));
+      };
+      host.on_envelope = [s](const Hash256& id) { s->safety_.on_submit(id); };
+      host.on_judged = [s](const Transaction& proposal, TxOutcome outcome, TimeNs now_ns) {
+        if (s->workload_metrics_) s->workload_metrics_->on_commit(proposal, outcome, now_ns);
+      };
+      auto pipeline = FabricPipeline::create(sc, std::move(host));
+      if (!pipeline.ok()) return pipeline.error();
+      s->pipeline_ = std::move(pipeline.value());
+    }
+    return sim;
   } catch (const std::runtime_error& e) {  // a node's ledger store could not be opened
     return Error{std::string("ledger.storage: ") + e.what()};
   }
@@ -131,7 +165,9 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
         sc.byzantine.is_scheduled(i)
             ? make_switchable_protocol(*info, sc.consensus.params, i, n)
             : make_protocol(*info, sc.consensus.params, i, n, sc.byzantine.of(i)),
-        workload_->make_contract(), info->message_types.size(), shared_.get()));
+        // Ordering nodes of the execute-order-validate pipeline execute nothing.
+        sc.pipeline.fabric() ? nullptr : workload_->make_contract(), info->message_types.size(),
+        shared_.get()));
     net_rngs_.push_back(Rng::stream(sc.seed, RngDomain::kNetwork, i));
   }
   net_counters_.lost_msgs.assign(n, 0);
@@ -175,6 +211,10 @@ RunOutcome Simulation::run(const std::atomic<bool>* interrupt,
     if (progress) progress(RunProgress{kernel_.now(), end_ns_, kernel_.events_handled()});
     if (violated_) {
       out.stop_reason = "safety violation: " + safety_.describe(safety_.violations().front());
+      break;
+    }
+    if (pipeline_ && !pipeline_->violation().empty()) {
+      out.stop_reason = "safety violation: " + pipeline_->violation();
       break;
     }
     if (interrupted) {
@@ -249,6 +289,15 @@ void Simulation::finish_job(Node& node) {
     safety_.on_commit(from, *c.block, finish_ns);
     if (!honest) continue;
     metrics_.on_commit(from, *c.block, c.outcomes, finish_ns);
+    if (pipeline_) {
+      // An ordered block: the peers judge and execute it; clients hear from them.
+      pipeline_->on_ordered(from, c.block, finish_ns);
+      if (c.block->header.height > progress_height_) {
+        progress_height_ = c.block->header.height;
+        liveness_.on_new_height(finish_ns);
+      }
+      continue;
+    }
     offchain_after_commit(from, c, finish_ns);
     notify_clients(from, c, finish_ns);
     if (c.block->header.height > progress_height_) {
@@ -310,7 +359,12 @@ void Simulation::on_timer(const Event& e) {
 void Simulation::on_client_tx(const Event& e) {
   Node& node = *nodes_[e.node];
   if (node.crashed()) {
-    metrics_.on_lost(client_txs_.take(e.arg).tx->id);
+    TxRef lost = client_txs_.take(e.arg).tx;
+    if (pipeline_ && pipeline_->is_envelope(lost->id)) {
+      pipeline_->on_orderer_unreachable(e.node, lost, e.time_ns);
+      return;
+    }
+    metrics_.on_lost(lost->id);
     return;
   }
   if (defer_if_busy(node, e)) return;
@@ -341,6 +395,13 @@ void Simulation::on_arrival(const Event& e) {
   const auto c = static_cast<ClientId>(e.arg);
   ClientState& client = clients_->client(c);
   PreparedTx prepared = clients_->take(c, e.time_ns, shared_->verifier);
+  if (pipeline_) {
+    // Execute-order-validate: the proposal goes to the client's gateway peer for endorsement.
+    safety_.on_submit(prepared.tx->id);
+    pipeline_->submit(c, std::move(prepared), e.time_ns);
+    schedule_next_arrival(c, e.time_ns);
+    return;
+  }
   if (clients_->closed_loop()) {
     closed_wait_[c] = ClosedWait{true, prepared.tx->nonce, prepared.tx->id};
     kernel_.schedule(e.time_ns + clients_->arrivals().timeout_ns, e.node, client_timeout_kind_,
@@ -557,6 +618,7 @@ void Simulation::on_fault(const Event& e) {
     fault_log_.begin(FaultLog::crash_key(target), what, e.time_ns);
     node.crash(e.time_ns);
     crashed_order_.push_back(target);
+    if (pipeline_) pipeline_->on_orderer_crash(target, e.time_ns);
     return;
   }
   if (!node.crashed()) return;

@@ -23,8 +23,10 @@
 
 #include "consensus/registry.h"
 #include "sim/clients/client_pool.h"
+#include "sim/fabric/fabric_pipeline.h"
 #include "sim/faults/fault_conditions.h"
 #include "sim/kernel/kernel.h"
+#include "sim/kernel/slab.h"
 #include "sim/network/link_model.h"
 #include "sim/network/topology.h"
 #include "sim/node/node.h"
@@ -84,6 +86,12 @@ class Simulation {
   std::vector<WorkloadFigure> workload_figures() const;
   // Closed loop: transactions whose client gave up waiting for the commit (workload.timeout_ms).
   std::uint64_t closed_loop_timeouts() const { return closed_timeouts_; }
+  // The execute-order-validate pipeline (pipeline.kind: fabric), null for order-execute runs.
+  const FabricPipeline* pipeline() const { return pipeline_.get(); }
+  // Its figures (FabricPipeline::figures), empty without one.
+  std::vector<WorkloadFigure> pipeline_figures() const {
+    return pipeline_ ? pipeline_->figures() : std::vector<WorkloadFigure>{};
+  }
   bool workload_has_own_arrivals() const { return workload_->has_own_arrivals(); }
   bool is_byzantine(NodeId node) const { return scenario_.byzantine.faulty(node); }
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
@@ -141,29 +149,6 @@ class Simulation {
     FetchRecord record;
     DocumentRef doc;
   };
-  // A slab of payloads addressed by Event::arg, with slot reuse.
-  template <class T>
-  struct Slab {
-    std::vector<T> items;
-    std::vector<std::uint64_t> free_slots;
-    std::uint64_t put(T v) {
-      if (!free_slots.empty()) {
-        const std::uint64_t s = free_slots.back();
-        free_slots.pop_back();
-        items[s] = std::move(v);
-        return s;
-      }
-      items.push_back(std::move(v));
-      return items.size() - 1;
-    }
-    T take(std::uint64_t s) {
-      T v = std::move(items[s]);
-      items[s] = T{};
-      free_slots.push_back(s);
-      return v;
-    }
-  };
-
   void on_deliver(const Event& e);
   void on_timer(const Event& e);
   void on_client_tx(const Event& e);
@@ -203,6 +188,7 @@ class Simulation {
   Height progress_height_ = 0;  // highest height an honest node has committed
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unique_ptr<ClientPool> clients_;
+  std::unique_ptr<FabricPipeline> pipeline_;
   std::vector<Rng> net_rngs_;  // per sender
   NetworkCounters net_counters_;
   Slab<PendingMessage> messages_;

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include "consensus/registry.h"
+#include "ledger/eov/policy.h"
 #include "sim/scenario/profile_loader.h"
 #include "sim/scenario/yaml_map.h"
 #include "workloads/workload.h"
@@ -115,6 +117,58 @@ std::vector<ParamSpec> node_specs() {
           string_param(
               "profile", "default",
               "hardware profile: a name in results/profiles/, a .yaml path, or an inline map")};
+}
+
+std::vector<ParamSpec> pipeline_specs() {
+  return {string_param("kind", "none",
+                       "none: order-execute (every validator executes); fabric: "
+                       "execute-order-validate, the validators being the ordering service",
+                       {"none", "fabric"}),
+          string_param("organisations", "hospital:1, insurer:1, regulator:1",
+                       "fabric: organisations and their peer counts, 'name:peers, ...'"),
+          string_param("policy", "MAJORITY",
+                       "fabric: endorsement policy over organisation names, AND(...), OR(...), "
+                       "OutOf(k, ...), or MAJORITY (more than half of the organisations)")};
+}
+
+// Parses "name:peers, name:peers" into `pc`. Errors name the key.
+Status parse_organisations(const std::string& text, PipelineConfig& pc) {
+  const std::string key = "pipeline.organisations";
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    std::string item = text.substr(pos, comma - pos);
+    const auto first = item.find_first_not_of(" \t");
+    const auto last = item.find_last_not_of(" \t");
+    item = first == std::string::npos ? "" : item.substr(first, last - first + 1);
+    const auto colon = item.find(':');
+    std::string name = item.substr(0, colon);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    std::string count = colon == std::string::npos ? "" : item.substr(colon + 1);
+    while (!count.empty() && count.front() == ' ') count.erase(count.begin());
+    const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+    });
+    const bool count_ok =
+        !count.empty() && count.size() <= 4 &&
+        std::all_of(count.begin(), count.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) &&
+        std::stoul(count) >= 1 && std::stoul(count) <= 256;
+    if (!name_ok || !count_ok) {
+      return Error{key +
+                   ": expected 'name:peers, ...' with names of letters, digits, '_', '-', "
+                   "'.' and 1..256 peers each, got '" +
+                   item + "' in '" + text + "'"};
+    }
+    if (std::find(pc.orgs.begin(), pc.orgs.end(), name) != pc.orgs.end()) {
+      return Error{key + ": organisation '" + name + "' is listed twice"};
+    }
+    pc.orgs.push_back(name);
+    pc.org_peers.push_back(static_cast<std::uint32_t>(std::stoul(count)));
+    pos = comma + 1;
+  }
+  if (pc.orgs.size() > 64) return Error{key + ": at most 64 organisations"};
+  return Status::Ok();
 }
 
 std::vector<ParamSpec> ledger_specs() {
@@ -826,8 +880,9 @@ struct Loader {
     Scenario sc;
     if (!root.IsMap()) return Error{source + ": expected a map of scenario keys at the top level"};
     std::map<std::string, YAML::Node> sections;
-    const std::vector<std::string> section_names = {"consensus", "workload", "network",   "nodes",
-                                                    "ledger",    "faults",   "byzantine", "output"};
+    const std::vector<std::string> section_names = {"consensus", "workload", "network",
+                                                    "nodes",     "ledger",   "faults",
+                                                    "byzantine", "pipeline", "output"};
     auto top = flatten(root, "", section_names, &sections);
     if (!top.ok()) return top.error();
     for (const auto& name : section_names) {
@@ -1082,6 +1137,32 @@ struct Loader {
     }
     if (Status st = timed_byzantine(sc); !st.ok()) return st.error();
 
+    // pipeline
+    {
+      auto flat = flatten(sections["pipeline"], "pipeline", {}, nullptr);
+      if (!flat.ok()) return flat.error();
+      auto v = ParamValues::parse(pipeline_specs(), flat.value(), "pipeline");
+      if (!v.ok()) return locate(v.error());
+      sc.pipeline.kind = v->get_string("kind");
+      if (sc.pipeline.fabric()) {
+        if (Status st = parse_organisations(v->get_string("organisations"), sc.pipeline);
+            !st.ok()) {
+          return error_at("pipeline.organisations", st.error().message);
+        }
+        std::string text = v->get_string("policy");
+        if (text == "MAJORITY") {
+          text = "OutOf(" + std::to_string(sc.pipeline.orgs.size() / 2 + 1);
+          for (const auto& o : sc.pipeline.orgs) text += ", '" + o + "'";
+          text += ")";
+        }
+        auto policy = EndorsementPolicy::parse(text, sc.pipeline.orgs);
+        if (!policy.ok()) {
+          return error_at("pipeline.policy", "pipeline.policy: " + policy.error().message);
+        }
+        sc.pipeline.policy = policy->to_string(sc.pipeline.orgs);
+      }
+    }
+
     // output
     {
       auto flat = flatten(sections["output"], "output", {}, nullptr);
@@ -1186,6 +1267,7 @@ const std::vector<ScenarioKeyDoc>& scenario_key_docs() {
                    "<param>_ms: ...} e.g. {dist: exponential, mean_ms: 0.5}"});
     add("nodes.", node_specs());
     add("ledger.", ledger_specs());
+    add("pipeline.", pipeline_specs());
     out.push_back({"faults", "list", "[]", "",
                    "timed faults: {at_s: 20, crash: <node id>|leader}, {at_s: 40, restart: "
                    "<node id>|crashed}, or a condition from at_s to until_s (s): partition "

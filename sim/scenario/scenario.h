@@ -90,6 +90,18 @@ struct ByzantineConfig {
   }
 };
 
+// The execute-order-validate pipeline (sim/fabric/). kind "none" is order-execute: every
+// validator executes every block. kind "fabric" makes the validators a Fabric-style ordering
+// service (running consensus.protocol, cutting blocks with its batching parameters) and adds
+// organisations whose peers endorse, validate and commit.
+struct PipelineConfig {
+  std::string kind = "none";             // none | fabric
+  std::vector<std::string> orgs;         // organisation names, in order (OrgIndex)
+  std::vector<std::uint32_t> org_peers;  // peers of each organisation
+  std::string policy;                    // canonical endorsement policy text (ledger/eov/policy.h)
+  bool fabric() const { return kind == "fabric"; }
+};
+
 struct Scenario {
   std::string name = "unnamed";
   std::string description;
@@ -103,6 +115,7 @@ struct Scenario {
   LedgerConfig ledger;
   std::vector<FaultEvent> faults;  // sorted by time
   ByzantineConfig byzantine;
+  PipelineConfig pipeline;
   std::string output_path = "results.h5";
   std::string effective_yaml;  // the scenario after overrides, as loaded
 };

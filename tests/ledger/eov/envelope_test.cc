@@ -20,8 +20,10 @@ class EnvelopeTest : public ::testing::Test {
     sign_tx(env.proposal, client_);
     env.rwset.reads = {{"k", Version{1, 0}}};
     env.rwset.writes = {{"k", std::string("v")}};
-    const Bytes msg = endorsement_message(env.channel, env.proposal.id, env.rwset.hash());
-    env.endorsements.push_back(Endorsement{0, 3, peer_.public_key(), peer_.sign(msg)});
+    env.status = 1;
+    const Hash256 d =
+        endorsement_digest(env.channel, env.proposal.id, env.status, env.rwset.hash());
+    env.endorsements.push_back(Endorsement{0, 3, peer_.public_key(), peer_.sign(d.view())});
     return env;
   }
   const SigningKey client_ = SigningKey::derive(7, "client-9");
@@ -41,22 +43,24 @@ TEST_F(EnvelopeTest, RoundTripsThroughItsTransaction) {
   EXPECT_TRUE(verify_tx(back->proposal));
 }
 
-TEST_F(EnvelopeTest, EndorsementSignaturesBindChannelProposalAndReadWriteSet) {
+TEST_F(EnvelopeTest, EndorsementSignaturesBindChannelStatusProposalAndReadWriteSet) {
   const Envelope env = make();
   const Endorsement& e = env.endorsements[0];
   const Hash256 rw = env.rwset.hash();
-  EXPECT_TRUE(verify_signature(e.endorser, endorsement_message(env.channel, env.proposal.id, rw),
-                               e.signature));
-  EXPECT_FALSE(verify_signature(
-      e.endorser, endorsement_message(env.channel + 1, env.proposal.id, rw), e.signature));
+  auto check = [&](const PublicKey& key, std::uint32_t channel, std::uint8_t status,
+                   const Hash256& rwset) {
+    const Hash256 d = endorsement_digest(channel, env.proposal.id, status, rwset);
+    return verify_signature(key, d.view(), e.signature);
+  };
+  EXPECT_TRUE(check(e.endorser, env.channel, env.status, rw));
+  EXPECT_FALSE(check(e.endorser, env.channel + 1, env.status, rw));
+  EXPECT_FALSE(check(e.endorser, env.channel, 0, rw));
   RwSet other = env.rwset;
   other.writes[0].value = "forged";
-  EXPECT_FALSE(verify_signature(
-      e.endorser, endorsement_message(env.channel, env.proposal.id, other.hash()), e.signature));
+  EXPECT_FALSE(check(e.endorser, env.channel, env.status, other.hash()));
   // A signature by a key other than the claimed endorser's does not verify.
   const SigningKey mallory = SigningKey::derive(7, "mallory");
-  EXPECT_FALSE(verify_signature(
-      mallory.public_key(), endorsement_message(env.channel, env.proposal.id, rw), e.signature));
+  EXPECT_FALSE(check(mallory.public_key(), env.channel, env.status, rw));
 }
 
 TEST_F(EnvelopeTest, MalformedEncodingsAreRejected) {
