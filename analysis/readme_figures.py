@@ -12,6 +12,9 @@ The README marks each generated block with a pair of HTML comments:
                                        (bench/scale.py --json writes it)
   <!-- BEGIN generated: phold -->      PHOLD against ns-3 and SimGrid, from
                                        results/speed/phold-peers.json (bench/phold-peers.sh --json)
+  <!-- BEGIN generated: fabric-skew --> execute-order-validate under key skew, and
+  <!-- BEGIN generated: fabric-split -->  its latency split against order-execute, from
+                                       results/fabric/*.summary.json (bench/fabric-figures.sh)
 each closed by <!-- END generated: NAME -->. Everything between a pair is replaced; a block whose
 source is missing is left as it is, with a warning. --check changes nothing and exits 1 when the
 README is not what the results would make (CI runs it, so a results update without the README, or
@@ -27,6 +30,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import consensus_table  # noqa: E402  (a sibling script)
+import fabric_figures  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROTOCOL_ORDER = ["raft", "pbft", "hotstuff", "tendermint", "poa"]
@@ -103,7 +107,22 @@ def phold_block(results):
                    optional(r.get("hlsim_ratio"), ".2f") + ("x" if r.get("hlsim_ratio") else "")])
 
 
-BLOCKS = {"consensus": consensus_block, "scale": scale_block, "phold": phold_block}
+def fabric_skew_block(results):
+    try:
+        return fabric_figures.skew_table(results)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise FiguresError(f"{results}/fabric: {e}") from e
+
+
+def fabric_split_block(results):
+    try:
+        return fabric_figures.split_table(results)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise FiguresError(f"{results}/fabric: {e}") from e
+
+
+BLOCKS = {"consensus": consensus_block, "scale": scale_block, "phold": phold_block,
+          "fabric-skew": fabric_skew_block, "fabric-split": fabric_split_block}
 MARKER = re.compile(r"<!-- (BEGIN|END) generated: ([a-z-]+) -->")
 
 

@@ -487,6 +487,12 @@ void FabricPipeline::validate(Peer& peer, const BlockRef& block, TimeNs start_ns
                         done_ns);
       }
     }
+    if (host_.on_gateway_commit && envs[i]) {
+      const bool valid = codes[i] == ValidationCode::kValid;
+      host_.on_gateway_commit(peer.index, envs[i]->proposal,
+                              valid ? static_cast<TxOutcome>(envs[i]->status) : TxOutcome::kInvalid,
+                              done_ns);
+    }
     const bool at_gateway = gateway_of(b.txs[i]->client) == peer.index;
     if (at_gateway && t.gateway_commit_ns < 0) t.gateway_commit_ns = done_ns;
     host_.metrics->on_pipeline_commit(

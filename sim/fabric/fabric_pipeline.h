@@ -42,9 +42,10 @@
 // orderer comes back to its gateway as a failure; the gateway moves on to the next orderer and
 // resends it. Peers do not crash in this model.
 //
+// Closed-loop clients and workloads' watchers learn of a commit from their gateway peer.
+//
 // Not modelled yet: channels beyond one, private data collections, peer crashes, gossip between
-// the peers of an organisation (each peer pulls from the orderers itself), closed-loop clients and
-// workloads that react to the ledger, off-chain documents.
+// the peers of an organisation (each peer pulls from the orderers itself), off-chain documents.
 #pragma once
 
 #include <cstdint>
@@ -110,6 +111,11 @@ class FabricPipeline {
     std::function<void(NodeId orderer, TxRef envelope, TimeNs at_ns)> to_orderer;
     // Called with each envelope's id as it is created (the safety checker's "submitted").
     std::function<void(const Hash256& id)> on_envelope;
+    // Called at every peer's commit of every ordered transaction (valid or not) whose envelope
+    // decoded: clients whose gateway the peer is learn of it there.
+    std::function<void(std::uint32_t peer, const Transaction& proposal, TxOutcome outcome,
+                       TimeNs now_ns)>
+        on_gateway_commit;
     // Called once per ordered transaction, when the first peer judges it, in ledger order
     // (height, then position): the proposal and its outcome (kInvalid unless valid).
     std::function<void(const Transaction& proposal, TxOutcome outcome, TimeNs now_ns)> on_judged;
@@ -139,6 +145,8 @@ class FabricPipeline {
   Height peer_height(std::uint32_t p) const { return peers_[p]->height; }
   std::uint64_t peer_state_digest(std::uint32_t p) const { return peers_[p]->state.digest(); }
   OrgIndex peer_org(std::uint32_t p) const { return peers_[p]->org; }
+  // The gateway peer of client c: a peer of organisation c % orgs.
+  std::uint32_t gateway_of(ClientId c) const;
   // Kernel LP id of peer p (after the validators and the clients).
   NodeId peer_lp(std::uint32_t p) const { return first_peer_lp_ + p; }
 
@@ -214,7 +222,6 @@ class FabricPipeline {
   void send_block(NodeId orderer, std::uint32_t peer, const BlockRef& block, TimeNs now_ns);
   void send_to_orderer(std::uint32_t gateway, NodeId orderer, const TxRef& envelope, TimeNs now_ns);
   void validate(Peer& peer, const BlockRef& block, TimeNs start_ns);
-  std::uint32_t gateway_of(ClientId c) const;
 
   Scenario scenario_;
   Host host_;

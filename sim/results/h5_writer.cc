@@ -101,6 +101,26 @@ struct FetchRow {
   char status[12];
 };
 
+struct PipelineTxRow {
+  std::uint64_t tx;  // the transaction's id prefix (as in `tx`, same row order)
+  std::int64_t endorsed_ns;
+  std::int64_t ordered_ns;
+  std::int64_t gateway_commit_ns;
+  char code[28];
+};
+
+struct PeerRow {
+  std::uint32_t peer;
+  std::uint32_t org;
+  std::uint64_t endorsements;
+  std::uint64_t blocks;
+  std::uint64_t valid;
+  std::uint64_t invalid;
+  std::uint64_t reconnects;
+  std::int64_t busy_ns;
+  std::uint64_t height;
+};
+
 #define HLSIM_MEMBER(type, field, h5type) t.insertMember(#field, HOFFSET(type, field), h5type)
 
 H5::StrType fixed_string(std::size_t n) {
@@ -119,6 +139,30 @@ H5::CompType fetch_type() {
   HLSIM_MEMBER(FetchRow, start_ns, H5::PredType::NATIVE_INT64);
   HLSIM_MEMBER(FetchRow, done_ns, H5::PredType::NATIVE_INT64);
   HLSIM_MEMBER(FetchRow, status, fixed_string(12));
+  return t;
+}
+
+H5::CompType pipeline_tx_type() {
+  H5::CompType t(sizeof(PipelineTxRow));
+  HLSIM_MEMBER(PipelineTxRow, tx, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(PipelineTxRow, endorsed_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(PipelineTxRow, ordered_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(PipelineTxRow, gateway_commit_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(PipelineTxRow, code, fixed_string(28));
+  return t;
+}
+
+H5::CompType peer_type() {
+  H5::CompType t(sizeof(PeerRow));
+  HLSIM_MEMBER(PeerRow, peer, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(PeerRow, org, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(PeerRow, endorsements, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(PeerRow, blocks, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(PeerRow, valid, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(PeerRow, invalid, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(PeerRow, reconnects, H5::PredType::NATIVE_UINT64);
+  HLSIM_MEMBER(PeerRow, busy_ns, H5::PredType::NATIVE_INT64);
+  HLSIM_MEMBER(PeerRow, height, H5::PredType::NATIVE_UINT64);
   return t;
 }
 
@@ -434,6 +478,29 @@ void write_run(H5::H5File& file, const std::string& run_id, const Simulation& si
     fetches.push_back(row);
   }
   write_table(run, "offchain_reads", fetch_type(), fetches);
+
+  if (const FabricPipeline* p = sim.pipeline()) {
+    // Execute-order-validate runs only: each transaction's steps, and each peer's work.
+    std::vector<PipelineTxRow> steps;
+    for (std::size_t i = 0; i < m.txs().size(); ++i) {
+      const PipelineTxTimes t = i < p->tx_times().size() ? p->tx_times()[i] : PipelineTxTimes{};
+      PipelineTxRow row{};
+      row.tx = m.txs()[i].id.prefix64();
+      row.endorsed_ns = t.endorsed_ns;
+      row.ordered_ns = t.ordered_ns;
+      row.gateway_commit_ns = t.gateway_commit_ns;
+      copy_text(row.code, t.validated ? to_string(t.code) : "");
+      steps.push_back(row);
+    }
+    write_table(run, "pipeline_tx", pipeline_tx_type(), steps);
+    std::vector<PeerRow> peers;
+    for (std::uint32_t i = 0; i < p->peer_count(); ++i) {
+      const PeerCounters& c = p->peer_counters()[i];
+      peers.push_back(PeerRow{i, p->peer_org(i), c.endorsements, c.blocks, c.valid, c.invalid,
+                              c.reconnects, c.busy_ns, p->peer_height(i)});
+    }
+    write_table(run, "peers", peer_type(), peers);
+  }
 
   write_ledger(run, sim);
 

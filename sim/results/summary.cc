@@ -128,6 +128,12 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
     s.closed_timeouts = sim.closed_loop_timeouts();
     s.workload_figures = sim.workload_figures();
     s.pipeline_figures = sim.pipeline_figures();
+    const PipelineConfig& pc = sim.scenario().pipeline;
+    s.pipeline_kind = pc.kind;
+    for (std::size_t o = 0; o < pc.orgs.size(); ++o) {
+      s.pipeline_orgs += (o > 0 ? ", " : "") + pc.orgs[o] + ":" + std::to_string(pc.org_peers[o]);
+    }
+    s.pipeline_policy = pc.policy;
   }
 
   const auto& names = m.kind_names();
@@ -507,7 +513,8 @@ std::string render_console(const RunSummary& s) {
     }
   }
   if (!s.pipeline_figures.empty()) {
-    o += "  execute-order-validate pipeline:\n";
+    o += "  execute-order-validate pipeline (" + s.pipeline_orgs + "; policy " + s.pipeline_policy +
+         "):\n";
     std::size_t width = 0;
     for (const auto& f : s.pipeline_figures) width = std::max(width, f.name.size());
     for (const auto& f : s.pipeline_figures) {
@@ -579,6 +586,9 @@ std::string summary_json(const RunSummary& s, bool include_host) {
       pf[f.name] = {{"value", f.value}, {"unit", f.unit}, {"help", f.help}};
     }
     j["pipeline_figures"] = pf;
+    j["pipeline"] = {{"kind", s.pipeline_kind},
+                     {"organisations", s.pipeline_orgs},
+                     {"policy", s.pipeline_policy}};
   }
   j["blocks"] = s.blocks;
   j["txs_per_block"] = s.txs_per_block;

@@ -102,6 +102,10 @@ struct RunSummary {
   std::vector<WorkloadFigure> workload_figures;  // the workload's own (Workload::make_metrics)
   // The execute-order-validate pipeline's (FabricPipeline::figures); empty for order-execute.
   std::vector<WorkloadFigure> pipeline_figures;
+  // pipeline.kind, and for fabric its organisations ("name:peers, ...") and canonical policy.
+  std::string pipeline_kind = "none";
+  std::string pipeline_orgs;
+  std::string pipeline_policy;
 
   std::uint64_t blocks = 0;
   double txs_per_block = 0;

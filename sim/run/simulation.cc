@@ -70,18 +70,6 @@ Result<std::unique_ptr<Simulation>> Simulation::create(const Scenario& sc) {
     if (!ec) std::filesystem::create_directories(dir, ec);
     if (ec) return Error{"ledger.storage: cannot prepare " + dir + ": " + ec.message()};
   }
-  if (sc.pipeline.fabric()) {
-    if (sc.workload.arrivals.kind == ArrivalKind::kClosed) {
-      return Error{
-          "workload.arrivals: closed-loop clients are not supported with pipeline.kind: "
-          "fabric yet; use an open-loop arrival process"};
-    }
-    if (workload.value()->reacts_to_ledger()) {
-      return Error{"workload.kind: '" + sc.workload.kind +
-                   "' reacts to committed transactions, which pipeline.kind: fabric does not "
-                   "model yet"};
-    }
-  }
   try {
     std::unique_ptr<Simulation> sim(
         new Simulation(sc, info, std::move(workload.value()),
@@ -100,6 +88,10 @@ Result<std::unique_ptr<Simulation>> Simulation::create(const Scenario& sc) {
                             s->client_txs_.put({std::move(envelope), nullptr}));
       };
       host.on_envelope = [s](const Hash256& id) { s->safety_.on_submit(id); };
+      host.on_gateway_commit = [s](std::uint32_t peer, const Transaction& proposal,
+                                   TxOutcome outcome, TimeNs now_ns) {
+        s->pipeline_gateway_commit(peer, proposal, outcome, now_ns);
+      };
       host.on_judged = [s](const Transaction& proposal, TxOutcome outcome, TimeNs now_ns) {
         if (s->workload_metrics_) s->workload_metrics_->on_commit(proposal, outcome, now_ns);
       };
@@ -395,17 +387,17 @@ void Simulation::on_arrival(const Event& e) {
   const auto c = static_cast<ClientId>(e.arg);
   ClientState& client = clients_->client(c);
   PreparedTx prepared = clients_->take(c, e.time_ns, shared_->verifier);
+  if (clients_->closed_loop()) {
+    closed_wait_[c] = ClosedWait{true, prepared.tx->nonce, prepared.tx->id};
+    kernel_.schedule(e.time_ns + clients_->arrivals().timeout_ns, e.node, client_timeout_kind_,
+                     (prepared.tx->nonce << 20) | c);
+  }
   if (pipeline_) {
     // Execute-order-validate: the proposal goes to the client's gateway peer for endorsement.
     safety_.on_submit(prepared.tx->id);
     pipeline_->submit(c, std::move(prepared), e.time_ns);
     schedule_next_arrival(c, e.time_ns);
     return;
-  }
-  if (clients_->closed_loop()) {
-    closed_wait_[c] = ClosedWait{true, prepared.tx->nonce, prepared.tx->id};
-    kernel_.schedule(e.time_ns + clients_->arrivals().timeout_ns, e.node, client_timeout_kind_,
-                     (prepared.tx->nonce << 20) | c);
   }
   metrics_.on_submit(*prepared.tx, client.gateway, e.time_ns);
   safety_.on_submit(prepared.tx->id);
@@ -443,6 +435,32 @@ void Simulation::notify_clients(NodeId node, const CommitRecord& commit, TimeNs 
                        static_cast<NodeId>(nodes_.size() + watcher), observe_kind_,
                        observations_.put({watcher, tx, commit.outcomes[i]}));
     }
+  }
+}
+
+void Simulation::pipeline_gateway_commit(std::uint32_t peer, const Transaction& proposal,
+                                         TxOutcome outcome, TimeNs now_ns) {
+  const bool closed = clients_->closed_loop();
+  if (!closed && !reactive_) return;
+  if (closed && proposal.client < clients_->size() &&
+      pipeline_->gateway_of(proposal.client) == peer) {
+    ClientState& client = clients_->client(proposal.client);
+    ClosedWait& w = closed_wait_[proposal.client];
+    if (w.waiting && w.id == proposal.id) {
+      w.waiting = false;
+      client.next_arrival_ns =
+          clients_->think_then_arrive(proposal.client, now_ns + client.link.latency_ns());
+      schedule_next_arrival(proposal.client, now_ns);
+    }
+  }
+  if (!reactive_) return;
+  TxRef shared;
+  for (ClientId watcher : workload_->watchers(proposal)) {
+    if (watcher >= clients_->size() || pipeline_->gateway_of(watcher) != peer) continue;
+    if (!shared) shared = std::make_shared<const Transaction>(proposal);
+    kernel_.schedule(now_ns + clients_->client(watcher).link.latency_ns(),
+                     static_cast<NodeId>(nodes_.size() + watcher), observe_kind_,
+                     observations_.put({watcher, shared, outcome}));
   }
 }
 

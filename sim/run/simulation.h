@@ -155,6 +155,10 @@ class Simulation {
   void on_arrival(const Event& e);
   void on_fault(const Event& e);
   void on_observe(const Event& e);
+  // Execute-order-validate: gateway peer `peer` committed `proposal` (closed-loop clients and
+  // watchers whose gateway it is learn of it, as notify_clients does for validators).
+  void pipeline_gateway_commit(std::uint32_t peer, const Transaction& proposal, TxOutcome outcome,
+                               TimeNs now_ns);
   void on_client_timeout(const Event& e);
   // What clients learn from the transactions `node` committed: closed-loop commits, watched
   // transactions. Each reaches the client one access-link latency after the commit.

@@ -174,6 +174,12 @@ Result<std::unique_ptr<Contract>> contract_from_scenario(const std::string& scen
   YAML::Node minimal;
   try {
     const YAML::Node full = YAML::Load(scenario_yaml);
+    if (full["pipeline"] && full["pipeline"]["kind"] &&
+        full["pipeline"]["kind"].as<std::string>() == "fabric") {
+      return Error{
+          "the chain of an execute-order-validate ordering service, whose nodes execute "
+          "nothing; the peers' states are not stored"};
+    }
     if (full["seed"]) minimal["seed"] = full["seed"];
     if (full["workload"]) minimal["workload"] = full["workload"];
     if (full["consensus"] && full["consensus"]["nodes"]) {
