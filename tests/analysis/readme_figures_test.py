@@ -96,6 +96,49 @@ class ReadmeFiguresTest(unittest.TestCase):
         self.assertEqual(self.run_script().returncode, 0)
         self.assertEqual(self.read_readme(), text)
 
+    def test_fabric_blocks_come_from_the_pipeline_runs(self):
+        fabric = os.path.join(self.results, "fabric")
+        os.makedirs(fabric)
+
+        def pipeline_summary(protocol, tps, conflicts, rate, fabric_run=True):
+            d = summary(protocol, 4, tps, 50.0)
+            d["offered_tps_achieved"] = 300.0
+            if fabric_run:
+                d["pipeline_figures"] = {
+                    name: {"value": value, "unit": "", "help": ""}
+                    for name, value in [("valid_tps", tps), ("mvcc_conflicts", conflicts),
+                                        ("mvcc_conflict_rate", rate), ("endorse_p50", 12.25),
+                                        ("order_p50", 150.5), ("validate_p50", 13.0)]}
+            return d
+
+        runs = {"skew-ehr-s1.5": pipeline_summary("raft", 280.0, 500, 5.5),
+                "skew-ehr-s0": pipeline_summary("raft", 299.0, 1, 0.03),
+                "skew-supply-s0": pipeline_summary("raft", 298.0, 0, 0.0),
+                "split-fabric-raft": pipeline_summary("raft", 299.0, 1, 0.03),
+                "split-oe-hotstuff": pipeline_summary("hotstuff", 300.0, 0, 0, False)}
+        for name, d in runs.items():
+            with open(os.path.join(fabric, name + ".summary.json"), "w", encoding="utf-8") as f:
+                json.dump(d, f)
+        self.write_readme("<!-- BEGIN generated: fabric-skew -->\n"
+                          "<!-- END generated: fabric-skew -->\n"
+                          "<!-- BEGIN generated: fabric-split -->\n"
+                          "<!-- END generated: fabric-split -->\n")
+        proc = self.run_script()
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        text = self.read_readme()
+        # Workloads in order, skew ascending.
+        s0 = text.index("| ehr | 0 | 300 | 299.0 | 1 | 0.03% | 50 | 100 |")
+        s15 = text.index("| ehr | 1.5 | 300 | 280.0 | 500 | 5.50% | 50 | 100 |")
+        supply = text.index("| supply | 0 | 300 | 298.0 | 0 | 0.00% |")
+        self.assertLess(s0, s15)
+        self.assertLess(s15, supply)
+        # The pipeline's split first; order-execute rows have none.
+        fab = text.index("| execute-order-validate | raft, 4 nodes | 299.0 | 50 | 100 | 12.2 | 150.5 |"
+                         " 13.0 | 40.0 |")
+        oe = text.index("| order-execute | hotstuff, 4 nodes | 300.0 | 50 | 100 | - | - | - | 40.0 |")
+        self.assertLess(fab, oe)
+        self.assertEqual(self.run_script("--check").returncode, 0)
+
     def test_a_hand_edit_inside_a_block_is_stale(self):
         self.assertEqual(self.run_script().returncode, 0)
         self.write_readme(self.read_readme().replace("| 67.4 |", "| 60.0 |"))
