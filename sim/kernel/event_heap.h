@@ -42,16 +42,20 @@ struct PackedEvent {
   EventKey key;
   std::uint64_t arg;
   EventKind kind;
-  std::uint32_t unused;
+  std::uint32_t unused;  // zero; EventQueue's staging ring keeps a bucket level here meanwhile
 
   // REQUIRES: e.node < kMaxNodes, seq < kMaxSeq (checked; aborts otherwise).
   static PackedEvent pack(const Event& e, std::uint64_t seq) {
+    return PackedEvent{pack_key(e, seq), e.arg, e.kind, 0};
+  }
+  // The key pack() would store. REQUIRES: as pack().
+  static EventKey pack_key(const Event& e, std::uint64_t seq) {
     if (((static_cast<std::uint64_t>(e.node) >> 24) | (seq >> 40)) != 0) [[unlikely]] {
       limits_exceeded(e.node, seq);
     }
     const std::uint64_t hi = static_cast<std::uint64_t>(e.time_ns) ^ kTimeFlip;
     const std::uint64_t lo = (static_cast<std::uint64_t>(e.node) << 40) | seq;
-    return PackedEvent{(static_cast<EventKey>(hi) << 64) | lo, e.arg, e.kind, 0};
+    return (static_cast<EventKey>(hi) << 64) | lo;
   }
 
   // The time as an order-preserving unsigned number.

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <span>
 
 namespace hlsim {
 namespace {
@@ -36,25 +37,70 @@ void EventQueue::Front::assign(const PackedEvent* first, const PackedEvent* last
   heap_mode_ = false;
   heap_.shrink_if_larger_than(kKeepHeapEvents);  // a past burst's heap is not kept for ever
   end_ = n;
-  PackedEvent* const out = run_.data();
-  if (n <= kRankSortMax) {
-    // Counting sort by rank: each event's position is the number of events with a smaller key.
-    // n^2 compares, but branch-free ones in loops of one trip count per run, which beats any
-    // branching sort on short runs of random keys. With distinct keys the ranks are a
-    // permutation of 0..n-1 and sum to n(n-1)/2; equal keys (which a correct caller never
-    // produces) would share a rank and make the sum smaller, and then the stable sort below
-    // redoes the work.
-    std::size_t rank_sum = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const EventKey key = first[i].key;
-      std::size_t rank = 0;
-      for (std::size_t j = 0; j < n; ++j) rank += static_cast<std::size_t>(first[j].key < key);
-      out[rank] = first[i];
-      rank_sum += rank;
-    }
-    if (rank_sum == n * (n - 1) / 2) return;
+  insertion_sort(first, n);
+}
+
+void EventQueue::Front::assign_short(PackedEvent* events, std::size_t n) {
+  head_ = 0;
+  end_ = n;
+  if (heap_mode_) {
+    heap_mode_ = false;
+    heap_.shrink_if_larger_than(kKeepHeapEvents);  // a past burst's heap is not kept for ever
   }
-  std::copy(first, last, out);
+  // Counting sort by rank: each event's position is the number of events with a smaller key.
+  // n^2 compares, but branch-free ones, which beats any branching sort on short runs of random
+  // keys. The compares run over the events padded with sentinels to a multiple of kRankStride, so
+  // that the inner trip count takes only a few values and its exit is predicted; a sentinel is
+  // never smaller than a real key, so it adds nothing to a rank.
+  //
+  // The first pass ranks by time alone: a 64-bit compare is half the work of the full 128-bit
+  // key's, and when the times are distinct their order is the key order. The ranks are then a
+  // permutation of 0..n-1 and sum to n(n-1)/2; equal times share a rank and make the sum smaller,
+  // and then the full keys are ranked instead (they are distinct: seq is unique). While equal
+  // times keep coming, the time pass is skipped.
+  const std::size_t padded = (n + kRankStride - 1) / kRankStride * kRankStride;
+  for (std::size_t k = n; k < padded; ++k) events[k].key = PackedEvent::kSentinelKey;
+  const std::size_t distinct_rank_sum = n * (n - 1) / 2;
+  PackedEvent* const out = run_.data();
+  if (full_key_refills_ == 0) {
+    std::array<std::uint64_t, kShortRoom> times;
+    for (std::size_t k = 0; k < padded; ++k) times[k] = events[k].time_key();
+    if (rank_into(times.data(), events, n, padded, out) == distinct_rank_sum) return;
+    full_key_refills_ = kFullKeyRefillsAfterTie;
+  } else {
+    --full_key_refills_;
+  }
+  std::array<EventKey, kShortRoom> keys;
+  for (std::size_t k = 0; k < padded; ++k) keys[k] = events[k].key;
+  if (rank_into(keys.data(), events, n, padded, out) != distinct_rank_sum) [[unlikely]] {
+    insertion_sort(events, n);  // equal keys: a broken caller, but still a sorted run
+  }
+}
+
+template <class Key>
+std::size_t EventQueue::Front::rank_into(const Key* keys, const PackedEvent* events, std::size_t n,
+                                         std::size_t padded, PackedEvent* out) {
+  std::size_t rank_sum = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Key key = keys[i];
+    std::size_t rank = 0;
+    for (std::size_t j = 0; j < padded; j += kRankStride) {
+      // Unrolled a whole stride: the compares are independent, so each is a load, a compare
+      // and an add with carry, without loop overhead between them.
+#pragma GCC unroll 8
+      for (std::size_t k = 0; k < kRankStride; ++k) {
+        rank += static_cast<std::size_t>(keys[j + k] < key);
+      }
+    }
+    out[rank] = events[i];
+    rank_sum += rank;
+  }
+  return rank_sum;
+}
+
+void EventQueue::Front::insertion_sort(const PackedEvent* events, std::size_t n) {
+  PackedEvent* const out = run_.data();
+  std::copy(events, events + n, out);
   for (std::size_t i = 1; i < n; ++i) {
     const PackedEvent x = out[i];
     std::size_t j = i;
@@ -63,7 +109,7 @@ void EventQueue::Front::assign(const PackedEvent* first, const PackedEvent* last
   }
 }
 
-void EventQueue::Front::insert(const PackedEvent& x) {
+void EventQueue::Front::insert(PackedEvent x) {
   if (end_ == kMaxRun) {
     if (head_ == 0) {
       // The run is full: from now on the front is a heap.
@@ -87,6 +133,7 @@ void EventQueue::Front::clear() {
   head_ = 0;
   end_ = 0;
   heap_.clear();
+  heap_.shrink_if_larger_than(kKeepHeapEvents);
   heap_mode_ = false;
 }
 
@@ -128,12 +175,15 @@ void EventQueue::reserve(std::size_t n) {
 }
 
 void EventQueue::drain(Bucket& b, PackedEvent* out) {
-  std::uint32_t remaining = b.size;
-  for (std::uint32_t c = b.head; remaining > 0; c = next_chunk_[c]) {
-    const std::uint32_t n = std::min(remaining, kChunkEvents);
-    std::copy(chunks_[c].events, chunks_[c].events + n, out);
-    out += n;
-    remaining -= n;
+  // Whole chunks, a fixed number of events each: plain moves, where a copy of b.size events would
+  // be a library call per chunk.
+  std::uint32_t c = b.head;
+  for (std::uint32_t copied = 0;;) {
+    for (std::uint32_t k = 0; k < kChunkEvents; ++k) out[k] = chunks_[c].events[k];
+    out += kChunkEvents;
+    copied += kChunkEvents;
+    if (copied >= b.size) break;
+    c = next_chunk_[c];
   }
   next_chunk_[b.tail] = free_chunk_;  // the whole chain joins the free list at once
   free_chunk_ = b.head;
@@ -159,6 +209,7 @@ void EventQueue::consume(Bucket& b, F f) {
 }
 
 void EventQueue::refill_front() {
+  flush_staged();
   for (;;) {
     if (depth_ == 0) {
       rebuild_from_far();
@@ -179,11 +230,11 @@ void EventQueue::refill_front() {
     }
     const std::size_t n = bucket.size;
     if (n <= Front::kRankSortMax) {
-      std::array<PackedEvent, Front::kRankSortMax> events;
+      std::array<PackedEvent, Front::kShortRoom> events;
       drain(bucket, events.data());
-      front_.assign(events.data(), events.data() + n);
+      front_.assign_short(events.data(), n);
     } else {
-      staging_.resize(n);
+      staging_.resize(drain_room(n));
       drain(bucket, staging_.data());
       front_.assign(staging_.data(), staging_.data() + n);
     }
@@ -202,10 +253,11 @@ void EventQueue::split_bucket(std::size_t i) {
   Rung& child = rungs_[depth_];
   child.reset(parent.base + (std::uint64_t{i} << parent.shift), parent.shift - bits,
               std::size_t{1} << bits);
-  staging_.resize(bucket.size);
+  const std::size_t n = bucket.size;
+  staging_.resize(drain_room(n));
   drain(bucket, staging_.data());
-  for (const PackedEvent& x : staging_) {
-    append(child.buckets[(x.time_key() - child.base) >> child.shift], x);
+  for (const PackedEvent& x : std::span(staging_.data(), n)) {
+    *append(child.buckets[(x.time_key() - child.base) >> child.shift]) = x;
   }
   ++depth_;
 }
@@ -214,6 +266,7 @@ void EventQueue::rebuild_from_far() {
   const std::size_t m = far_.size;
   assert(m > 0);
   if (m <= kMinRungEvents) {
+    static_assert(drain_room(kMinRungEvents) == kMinRungEvents);
     std::array<PackedEvent, kMinRungEvents> events;
     drain(far_, events.data());
     front_.assign(events.data(), events.data() + m);
@@ -248,7 +301,7 @@ void EventQueue::rebuild_from_far() {
   }
   if (min_key == max_key) {
     // All at one time: they all go to the front.
-    staging_.resize(m);
+    staging_.resize(drain_room(m));
     drain(far_, staging_.data());
     front_.assign(staging_.data(), staging_.data() + m);
     front_last_ = max_key;
@@ -285,11 +338,13 @@ void EventQueue::rebuild_from_far() {
   depth_ = 1;
   consume(far_, [&](const PackedEvent& x) {
     const std::uint64_t index = (x.time_key() - rung.base) >> rung.shift;
-    append(index < count ? rung.buckets[index] : far_, x);
+    *append(index < count ? rung.buckets[index] : far_) = x;
   });
 }
 
 void EventQueue::clear() {
+  for (Staged& slot : staged_) slot = Staged{};
+  staged_count_ = 0;
   front_.clear();
   for (Rung& rung : rungs_) {
     for (Bucket& bucket : rung.buckets) {

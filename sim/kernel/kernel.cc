@@ -10,15 +10,6 @@ namespace {
 // nothing, frequent enough that an interrupt is seen within a millisecond or so of host time.
 constexpr std::uint64_t kInterruptPollMask = 4096 - 1;
 
-// A broken schedule() precondition is a programming error that would silently break causality,
-// so it is checked in every build (one predictable compare) and ends the process.
-[[noreturn]] void schedule_misuse(const char* what, TimeNs at, TimeNs now_ns, EventKind kind) {
-  std::fprintf(stderr, "hlsim: Kernel::schedule: %s (at=%lld ns, now=%lld ns, kind=%u)\n", what,
-               static_cast<long long>(at), static_cast<long long>(now_ns),
-               static_cast<unsigned>(kind));
-  std::abort();
-}
-
 // One step of a 64-bit mixing hash (the finaliser of SplitMix64 over state ^ value): cheap, and
 // every input bit reaches every output bit, so reordered or changed events change the digest.
 std::uint64_t mix(std::uint64_t state, std::uint64_t value) {
@@ -30,19 +21,17 @@ std::uint64_t mix(std::uint64_t state, std::uint64_t value) {
 
 }  // namespace
 
-EventKind Kernel::register_handler(EventHandler* handler) {
-  if (handler == nullptr) schedule_misuse("null handler registered", 0, now_ns_, 0);
-  handlers_.push_back(handler);
-  return static_cast<EventKind>(handlers_.size() - 1);
+void Kernel::schedule_misuse(const char* what, TimeNs at, EventKind kind) const {
+  std::fprintf(stderr, "hlsim: Kernel::schedule: %s (at=%lld ns, now=%lld ns, kind=%u)\n", what,
+               static_cast<long long>(at), static_cast<long long>(now_ns_),
+               static_cast<unsigned>(kind));
+  std::abort();
 }
 
-void Kernel::schedule(TimeNs at, NodeId node, EventKind kind, std::uint64_t arg) {
-  if (at < now_ns_) [[unlikely]]
-    schedule_misuse("event in the past", at, now_ns_, kind);
-  if (kind >= handlers_.size()) [[unlikely]] {
-    schedule_misuse("unregistered event kind", at, now_ns_, kind);
-  }
-  queue_.push(Event{at, node, kind, arg}, next_seq_++);
+EventKind Kernel::register_handler(EventHandler* handler) {
+  if (handler == nullptr) schedule_misuse("null handler registered", 0, 0);
+  handlers_.push_back(handler);
+  return static_cast<EventKind>(handlers_.size() - 1);
 }
 
 std::uint64_t Kernel::run(TimeNs until_ns) {

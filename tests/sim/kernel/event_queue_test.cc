@@ -193,6 +193,48 @@ TEST(EventQueueTest, MatchesOracleWithClusteredBursts) {
   });
 }
 
+TEST(EventQueueTest, MatchesOracleWhenTiesComeAndGo) {
+  // Short runs are ranked by time alone while times are distinct and on full keys after a tie:
+  // phases of distinct times alternate with phases of coarse, often equal times, so the queue
+  // switches between both ways many times; run lengths vary from 1 to well past the short-run
+  // limit.
+  int op = 0;
+  check_against_oracle(7, 200'000, [&op](Rng& rng) {
+    ++op;
+    const bool coarse = (op / 3000) % 2 == 1;
+    const std::uint64_t spread = std::uint64_t{1} << rng.next_below(14);
+    return static_cast<TimeNs>(coarse ? rng.next_below(4) * 1000 : rng.next_below(spread) * 7);
+  });
+}
+
+TEST(EventQueueTest, MatchesOracleOnPholdLikeLoadAtScale) {
+  // The benchmark's shape: many pending events, each pop followed by a push far ahead (0.1 to a
+  // few time units of 10^6 ns), so nearly every push goes to a rung bucket, and pops and pushes
+  // alternate across many refills and rebuilds.
+  Rng rng(8);
+  EventQueue q;
+  std::multiset<OracleKey> oracle;
+  std::uint64_t seq = 0;
+  auto push = [&](TimeNs t) {
+    const auto node = static_cast<NodeId>(rng.next_below(50'000));
+    q.push(Event{t, node, 0, seq}, seq);
+    oracle.insert(OracleKey{t, node, seq, 0, seq});
+    ++seq;
+  };
+  auto delay_ns = [&rng] {
+    return 100'000 + static_cast<TimeNs>(rng.next_below(1'000'000) * rng.next_below(4));
+  };
+  for (int i = 0; i < 50'000; ++i) push(delay_ns());
+  for (int op = 0; op < 300'000; ++op) {
+    const Event e = q.pop();
+    expect_same(e, *oracle.begin());
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "at operation " << op;
+    oracle.erase(oracle.begin());
+    push(e.time_ns + delay_ns());
+    ASSERT_EQ(q.size(), oracle.size());
+  }
+}
+
 TEST(EventQueueTest, MatchesOracleWhenInterleavingOnALargeQueue) {
   // A prefilled queue keeps several rungs and splits busy while pushes and pops interleave.
   Rng rng(6);
@@ -357,6 +399,55 @@ TEST(EventQueueTest, CopyIsIndependent) {
     ASSERT_EQ(a.pop().arg, b.pop().arg);
   }
   EXPECT_TRUE(b.empty());
+}
+
+TEST(EventQueueTest, CopyTakenRightAfterPushesIsIndependent) {
+  // Pushes bound for rung buckets may still be parked in the queue when it is copied; the copy
+  // must hold them too, and later pushes to either queue must not reach the other.
+  EventQueue a;
+  std::uint64_t seq = 0;
+  for (; seq < 2000; ++seq)
+    a.push(Event{static_cast<TimeNs>((seq * 7919) % 100'000), 0, 0, seq}, seq);
+  a.pop();  // builds the rungs
+  for (int i = 0; i < 3; ++i, ++seq) {
+    a.push(Event{static_cast<TimeNs>(50'000 + seq), 0, 0, seq}, seq);
+  }
+  EventQueue b = a;
+  a.push(Event{60'000, 0, 0, 9001}, seq++);
+  b.push(Event{70'000, 0, 0, 9002}, seq++);
+  std::vector<std::uint64_t> from_a;
+  std::vector<std::uint64_t> from_b;
+  while (!a.empty()) from_a.push_back(a.pop().arg);
+  while (!b.empty()) from_b.push_back(b.pop().arg);
+  ASSERT_EQ(from_a.size(), 2003u);
+  ASSERT_EQ(from_b.size(), 2003u);
+  EXPECT_EQ(std::count(from_a.begin(), from_a.end(), 9001u), 1);
+  EXPECT_EQ(std::count(from_a.begin(), from_a.end(), 9002u), 0);
+  EXPECT_EQ(std::count(from_b.begin(), from_b.end(), 9002u), 1);
+  EXPECT_EQ(std::count(from_b.begin(), from_b.end(), 9001u), 0);
+  from_a.erase(std::find(from_a.begin(), from_a.end(), 9001u));
+  from_b.erase(std::find(from_b.begin(), from_b.end(), 9002u));
+  EXPECT_EQ(from_a, from_b);
+}
+
+TEST(EventQueueTest, ClearRightAfterPushesDropsThemAll) {
+  EventQueue q;
+  std::uint64_t seq = 0;
+  for (; seq < 2000; ++seq)
+    q.push(Event{static_cast<TimeNs>((seq * 7919) % 100'000), 0, 0, seq}, seq);
+  q.pop();
+  for (int i = 0; i < 3; ++i, ++seq)
+    q.push(Event{static_cast<TimeNs>(50'000 + seq), 0, 0, seq}, seq);
+  q.clear();
+  EXPECT_TRUE(q.empty());
+  q.push(Event{5, 0, 0, 1}, seq++);
+  q.push(Event{900'000, 0, 0, 2}, seq++);
+  q.push(Event{4, 0, 0, 3}, seq++);
+  EXPECT_EQ(q.size(), 3u);
+  EXPECT_EQ(q.pop().arg, 3u);
+  EXPECT_EQ(q.pop().arg, 1u);
+  EXPECT_EQ(q.pop().arg, 2u);
+  EXPECT_TRUE(q.empty());
 }
 
 TEST(EventQueueDeathTest, NodeOrSeqBeyondKeyLimitsAborts) {
