@@ -29,7 +29,7 @@
 // Every check is real (OpenSSL, under ledger.verify's policy), so a forged endorsement is always
 // rejected.
 //
-// Latency split, per transaction (pipeline figures and the tx table's columns): endorse = submit
+// Latency split, per transaction (pipeline figures and the pipeline_tx table): endorse = submit
 // to all endorsements at the gateway; order = from there to the first orderer's commit of its
 // block (the client's signing round trip, the hop to the orderer, batching and consensus);
 // validate = from there to the commit at the client's gateway peer (delivery, queueing,
