@@ -4,7 +4,9 @@
 // Input: one selector byte (modulo 3), then the input. Properties: no crash, leak or
 // out-of-bounds read; envelopes and read-write sets ("nullopt on malformed, truncated or trailing
 // input") re-encode to the same bytes, and a read-write set's encoded_size() is its length;
-// judging any decoded envelope (hostile keys and signatures) never crashes; a parsed policy's
+// judging any decoded envelope (hostile keys and signatures, public or naming a private data
+// collection) never crashes; a read-write set's hashed form (private data) is canonical; a parsed
+// policy's
 // canonical text parses again to an equal policy, and the endorsers it chooses satisfy it.
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include "ledger/eov/endorsement_check.h"
 #include "ledger/eov/envelope.h"
 #include "ledger/eov/policy.h"
+#include "ledger/eov/private_data.h"
 #include "ledger/eov/rwset.h"
 
 namespace {
@@ -42,6 +45,15 @@ void fuzz_envelope(ByteView in) {
   const hlsim::EnvelopeCheck c =
       hlsim::check_envelope(tx, true, env->channel, policy.value(), peers, kOrgs.size(), verifier);
   check(c.envelope.has_value(), "check_envelope decodes what decode accepted");
+  // The same under a channel with one private data collection.
+  const std::vector<const hlsim::EndorsementPolicy*> collections = {&policy.value()};
+  const hlsim::EnvelopeCheck p = hlsim::check_envelope(
+      tx, true, env->channel, hlsim::ChannelPolicies{&policy.value(), collections}, peers,
+      kOrgs.size(), verifier);
+  check(p.envelope.has_value(), "check_envelope decodes what decode accepted (collections)");
+  if (env->collection != hlsim::kNoCollection && !hlsim::private_ref(env->proposal)) {
+    check(p.code == hlsim::ValidationCode::kBadEnvelope, "a private envelope needs its reference");
+  }
 }
 
 void fuzz_rwset(ByteView in) {
@@ -52,6 +64,11 @@ void fuzz_rwset(ByteView in) {
       in, rw, [](const hlsim::RwSet& s) { return s.encode(); }, "RwSet");
   if (!rw) return;
   check(rw->encoded_size() == in.size(), "RwSet::encoded_size");
+  const hlsim::RwSet hashed = hlsim::hashed_rwset(3, *rw);
+  const hlsim::Bytes bytes = hashed.encode();
+  hlsim::Reader again(bytes);
+  const auto decoded = hlsim::RwSet::decode_from(again);
+  check(decoded && again.done() && *decoded == hashed, "hashed read-write set is canonical");
 }
 
 void fuzz_policy(ByteView in) {

@@ -1,9 +1,11 @@
 #include "ledger/eov/endorsement_check.h"
 
+#include "ledger/eov/private_data.h"
+
 namespace hlsim {
 
 EnvelopeCheck check_envelope(const Transaction& tx, bool creator_valid, std::uint32_t channel,
-                             const EndorsementPolicy& policy,
+                             const ChannelPolicies& policies,
                              const std::vector<PeerIdentity>& peers, std::size_t orgs,
                              Verifier& verifier) {
   EnvelopeCheck out;
@@ -16,6 +18,17 @@ EnvelopeCheck check_envelope(const Transaction& tx, bool creator_valid, std::uin
     out.code = ValidationCode::kBadEnvelope;
     return out;
   }
+  const EndorsementPolicy* policy = policies.channel;
+  if (env->collection != kNoCollection) {
+    const auto ref = private_ref(env->proposal);
+    const bool known = env->collection < policies.collections.size() &&
+                       policies.collections[env->collection] != nullptr;
+    if (!known || !ref || ref->collection != env->collection) {
+      out.code = ValidationCode::kBadEnvelope;
+      return out;
+    }
+    policy = policies.collections[env->collection];
+  }
   const Hash256 digest =
       endorsement_digest(env->channel, env->proposal.id, env->status, env->rwset.hash());
   std::vector<bool> endorsed(orgs, false);
@@ -27,8 +40,18 @@ EnvelopeCheck check_envelope(const Transaction& tx, bool creator_valid, std::uin
       endorsed[e.org] = true;
     }
   }
-  if (!policy.satisfied(endorsed)) out.code = ValidationCode::kEndorsementPolicyFailure;
+  if (policy == nullptr || !policy->satisfied(endorsed)) {
+    out.code = ValidationCode::kEndorsementPolicyFailure;
+  }
   return out;
+}
+
+EnvelopeCheck check_envelope(const Transaction& tx, bool creator_valid, std::uint32_t channel,
+                             const EndorsementPolicy& policy,
+                             const std::vector<PeerIdentity>& peers, std::size_t orgs,
+                             Verifier& verifier) {
+  return check_envelope(tx, creator_valid, channel, ChannelPolicies{&policy, {}}, peers, orgs,
+                        verifier);
 }
 
 }  // namespace hlsim

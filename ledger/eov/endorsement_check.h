@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "ledger/crypto/signature.h"
@@ -32,9 +33,23 @@ struct EnvelopeCheck {
   std::uint32_t endorsements_checked = 0;  // signature verifications done (for the cost model)
 };
 
+// The policies a channel's transactions answer to: the channel's own, and each private data
+// collection's (index = collection; null for a collection of another channel).
+struct ChannelPolicies {
+  const EndorsementPolicy* channel = nullptr;
+  std::span<const EndorsementPolicy* const> collections;
+};
+
 // Judges `tx` (an ordered transaction whose own signature check gave `creator_valid`) for
-// `channel` under `policy`, verifying endorsement signatures through `verifier` (its policy:
-// every-node, once or model-only).
+// `channel` under `policies`, verifying endorsement signatures through `verifier` (its policy:
+// every-node, once or model-only). A private envelope (ledger/eov/private_data.h) must name a
+// collection of the channel, carry a private proposal of that collection, and satisfy the
+// collection's policy; otherwise it is a bad envelope.
+EnvelopeCheck check_envelope(const Transaction& tx, bool creator_valid, std::uint32_t channel,
+                             const ChannelPolicies& policies,
+                             const std::vector<PeerIdentity>& peers, std::size_t orgs,
+                             Verifier& verifier);
+// The same for a channel without collections.
 EnvelopeCheck check_envelope(const Transaction& tx, bool creator_valid, std::uint32_t channel,
                              const EndorsementPolicy& policy,
                              const std::vector<PeerIdentity>& peers, std::size_t orgs,

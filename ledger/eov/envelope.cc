@@ -18,14 +18,16 @@ Hash256 endorsement_digest(std::uint32_t channel, const Hash256& proposal_id, st
 }
 
 bool Envelope::operator==(const Envelope& o) const {
-  return channel == o.channel && status == o.status && proposal.encode() == o.proposal.encode() &&
-         rwset == o.rwset && endorsements == o.endorsements;
+  return channel == o.channel && collection == o.collection && status == o.status &&
+         proposal.encode() == o.proposal.encode() && rwset == o.rwset &&
+         endorsements == o.endorsements;
 }
 
 Bytes Envelope::encode() const {
   Writer w(proposal.encoded_size() + rwset.encoded_size() + 16 + endorsements.size() * 110);
   w.u8(kEnvelopeVersion);
   w.u32(channel);
+  w.u32(collection);
   w.u8(status);
   proposal.encode_to(w);
   rwset.encode_to(w);
@@ -43,7 +45,8 @@ std::optional<Envelope> Envelope::decode(ByteView data) {
   Reader r(data);
   Envelope env;
   std::uint8_t version = 0;
-  if (!r.u8(version) || version != kEnvelopeVersion || !r.u32(env.channel) || !r.u8(env.status)) {
+  if (!r.u8(version) || version != kEnvelopeVersion || !r.u32(env.channel) ||
+      !r.u32(env.collection) || !r.u8(env.status)) {
     return std::nullopt;
   }
   auto proposal = Transaction::decode_from(r);
@@ -68,13 +71,26 @@ std::optional<Envelope> Envelope::decode(ByteView data) {
   return env;
 }
 
-Transaction wrap_envelope(const Envelope& envelope, const SigningKey& client_key) {
+std::optional<std::uint32_t> envelope_channel(ByteView payload) {
+  Reader r(payload);
+  std::uint8_t version = 0;
+  std::uint32_t channel = 0;
+  if (!r.u8(version) || version != kEnvelopeVersion || !r.u32(channel)) return std::nullopt;
+  return channel;
+}
+
+Transaction envelope_transaction(const Envelope& envelope) {
   Transaction tx;
   tx.kind = envelope.proposal.kind;
   tx.client = envelope.proposal.client;
   tx.nonce = envelope.proposal.nonce;
   tx.submit_ns = envelope.proposal.submit_ns;
   tx.payload = envelope.encode();
+  return tx;
+}
+
+Transaction wrap_envelope(const Envelope& envelope, const SigningKey& client_key) {
+  Transaction tx = envelope_transaction(envelope);
   sign_tx(tx, client_key);
   return tx;
 }

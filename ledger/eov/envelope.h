@@ -7,9 +7,12 @@
 // envelope: the proposal, the read-write set and the endorsements, itself carried as the payload of
 // a Transaction the client signs (so the orderers check its creator like any other transaction).
 //
+// A private transaction (ledger/eov/private_data.h) names its collection; its proposal carries
+// only the hash of the private payload and its read-write set is hashed. kNoCollection otherwise.
+//
 // Encoding (ledger/encoding.h):
-//   envelope    = u8 version | u32 channel | u8 status | proposal (transaction encoding) | rwset |
-//                 u32 count | count * endorsement
+//   envelope    = u8 version | u32 channel | u32 collection | u8 status |
+//                 proposal (transaction encoding) | rwset | u32 count | count * endorsement
 //   endorsement = u32 org | u32 peer | endorser public key | signature
 #pragma once
 
@@ -25,7 +28,9 @@
 
 namespace hlsim {
 
-inline constexpr std::uint8_t kEnvelopeVersion = 1;
+inline constexpr std::uint8_t kEnvelopeVersion = 2;
+// Envelope::collection of a public transaction.
+inline constexpr std::uint32_t kNoCollection = 0xffffffffU;
 // The most endorsements an envelope may carry (decode rejects more).
 inline constexpr std::uint32_t kEndorsementsMax = 1024;
 
@@ -44,6 +49,7 @@ Hash256 endorsement_digest(std::uint32_t channel, const Hash256& proposal_id, st
 
 struct Envelope {
   std::uint32_t channel = 0;
+  std::uint32_t collection = kNoCollection;
   std::uint8_t status = 0;  // the contract's verdict at endorsement (what the endorsers signed)
   Transaction proposal;
   RwSet rwset;
@@ -55,8 +61,14 @@ struct Envelope {
   static std::optional<Envelope> decode(ByteView data);
 };
 
-// The transaction the client submits to the ordering service: kind, client, nonce and submit time
-// of the proposal, the envelope as payload, signed with `client_key`.
+// The channel an envelope names, read from the head of its encoding without decoding the rest (what
+// an orderer needs to route it); nullopt when `payload` is no envelope of this version.
+std::optional<std::uint32_t> envelope_channel(ByteView payload);
+
+// The transaction the client submits to the ordering service, before its signature: kind, client,
+// nonce and submit time of the proposal, the envelope as payload.
+Transaction envelope_transaction(const Envelope& envelope);
+// envelope_transaction(envelope) signed with `client_key`.
 Transaction wrap_envelope(const Envelope& envelope, const SigningKey& client_key);
 
 }  // namespace hlsim

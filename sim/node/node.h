@@ -150,6 +150,9 @@ class Node final : public Context, public NodeCrypto {
 
   // --- NodeCrypto ---
   const PublicKey& public_key() const override { return key_.public_key(); }
+  // Its signing key, for what it signs outside its protocol: an ordering node's channel blocks
+  // (sim/fabric/).
+  const SigningKey& signing_key() const { return key_; }
   const PublicKey& public_key_of(NodeId validator) const override;
   Signature sign(ByteView message) override;
   bool verify(const PublicKey& key, ByteView message, const Signature& signature) override;

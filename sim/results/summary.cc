@@ -133,7 +133,26 @@ RunSummary summarize(const Simulation& sim, const RunOutcome& outcome) {
     for (std::size_t o = 0; o < pc.orgs.size(); ++o) {
       s.pipeline_orgs += (o > 0 ? ", " : "") + pc.orgs[o] + ":" + std::to_string(pc.org_peers[o]);
     }
-    s.pipeline_policy = pc.policy;
+    // One channel: its policy. Several: each channel with its members and policy, then each
+    // private data collection.
+    if (pc.channels.size() == 1) {
+      s.pipeline_policy = pc.channels[0].policy;
+    } else {
+      for (const ChannelConfig& c : pc.channels) {
+        std::string members;
+        for (const std::uint32_t org : c.members)
+          members += (members.empty() ? "" : " ") + pc.orgs[org];
+        s.pipeline_policy += (s.pipeline_policy.empty() ? "" : "; ") + ("channel " + c.name) +
+                             " [" + members + "] " + c.policy;
+      }
+    }
+    for (const CollectionConfig& c : pc.collections) {
+      std::string members;
+      for (const std::uint32_t org : c.members)
+        members += (members.empty() ? "" : " ") + pc.orgs[org];
+      s.pipeline_policy += "; collection " + c.name + "@" + pc.channels[c.channel].name + " [" +
+                           members + "] " + c.policy;
+    }
   }
 
   const auto& names = m.kind_names();

@@ -128,9 +128,10 @@ Simulation::Simulation(const Scenario& sc, const ProtocolInfo* info,
   shared_->storage_dir = ledger_dir_for(sc.output_path);
   shared_->scenario_yaml = sc.effective_yaml;
 
-  deliver_handler_.sim = timer_handler_.sim = client_tx_handler_.sim = arrival_handler_.sim =
-      fault_handler_.sim = fetch_serve_handler_.sim = fetch_deliver_handler_.sim =
-          observe_handler_.sim = client_timeout_handler_.sim = this;
+  deliver_handler_.owner = timer_handler_.owner = client_tx_handler_.owner =
+      arrival_handler_.owner = fault_handler_.owner = fetch_serve_handler_.owner =
+          fetch_deliver_handler_.owner = observe_handler_.owner = client_timeout_handler_.owner =
+              this;
   deliver_kind_ = kernel_.register_handler(&deliver_handler_);
   timer_kind_ = kernel_.register_handler(&timer_handler_);
   client_tx_kind_ = kernel_.register_handler(&client_tx_handler_);

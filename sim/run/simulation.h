@@ -26,6 +26,7 @@
 #include "sim/fabric/fabric_pipeline.h"
 #include "sim/faults/fault_conditions.h"
 #include "sim/kernel/kernel.h"
+#include "sim/kernel/member_handler.h"
 #include "sim/kernel/slab.h"
 #include "sim/network/link_model.h"
 #include "sim/network/topology.h"
@@ -88,6 +89,7 @@ class Simulation {
   std::uint64_t closed_loop_timeouts() const { return closed_timeouts_; }
   // The execute-order-validate pipeline (pipeline.kind: fabric), null for order-execute runs.
   const FabricPipeline* pipeline() const { return pipeline_.get(); }
+  FabricPipeline* pipeline() { return pipeline_.get(); }
   // Its figures (FabricPipeline::figures), empty without one.
   std::vector<WorkloadFigure> pipeline_figures() const {
     return pipeline_ ? pipeline_->figures() : std::vector<WorkloadFigure>{};
@@ -109,10 +111,7 @@ class Simulation {
   Simulation(const Scenario& scenario, const ProtocolInfo* info, std::unique_ptr<Workload> workload,
              std::unique_ptr<Network> network, const AccessLink& client_link);
   template <void (Simulation::*F)(const Event&)>
-  struct Bound final : EventHandler {
-    Simulation* sim = nullptr;
-    void handle(const Event& e) override { (sim->*F)(e); }
-  };
+  using Bound = MemberHandler<Simulation, F>;
   struct PendingMessage {
     NodeId from;
     Message msg;

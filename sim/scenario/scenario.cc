@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "consensus/registry.h"
-#include "ledger/eov/policy.h"
+#include "sim/scenario/pipeline_layout.h"
 #include "sim/scenario/profile_loader.h"
 #include "sim/scenario/yaml_map.h"
 #include "workloads/workload.h"
@@ -128,7 +128,27 @@ std::vector<ParamSpec> pipeline_specs() {
                        "fabric: organisations and their peer counts, 'name:peers, ...'"),
           string_param("policy", "MAJORITY",
                        "fabric: endorsement policy over organisation names, AND(...), OR(...), "
-                       "OutOf(k, ...), or MAJORITY (more than half of the organisations)")};
+                       "OutOf(k, ...), or MAJORITY (more than half of the organisations); the "
+                       "default of every channel"),
+          string_param("channels", "",
+                       "fabric: channels (separate ledgers) and their member organisations, "
+                       "'name: org org; ...'; empty: one channel 'main' of all organisations"),
+          string_param("channel_policies", "",
+                       "fabric: endorsement policy per channel, 'name: POLICY; ...' (default: "
+                       "policy, MAJORITY counting the channel's members)"),
+          string_param("channel_kinds", "",
+                       "fabric: transaction kinds routed to a channel, 'name: kind kind; ...'; a "
+                       "transaction goes to the first channel of its client's organisation that "
+                       "lists its kind, else to the first that lists no kinds"),
+          string_param("collections", "",
+                       "fabric: private data collections, 'name@channel: org org; ...' (payload "
+                       "and state held by the members only; the rest order and keep hashes)"),
+          string_param("collection_policies", "",
+                       "fabric: endorsement policy per collection, 'name: POLICY; ...' (default: "
+                       "MAJORITY of its members)"),
+          string_param("collection_kinds", "",
+                       "fabric: transaction kinds private to a collection, 'name: kind kind; "
+                       "...'; required for every collection")};
 }
 
 // Parses "name:peers, name:peers" into `pc`. Errors name the key.
@@ -1149,17 +1169,18 @@ struct Loader {
             !st.ok()) {
           return error_at("pipeline.organisations", st.error().message);
         }
-        std::string text = v->get_string("policy");
-        if (text == "MAJORITY") {
-          text = "OutOf(" + std::to_string(sc.pipeline.orgs.size() / 2 + 1);
-          for (const auto& o : sc.pipeline.orgs) text += ", '" + o + "'";
-          text += ")";
+        PipelineLayoutText layout;
+        layout.policy = v->get_string("policy");
+        layout.channels = v->get_string("channels");
+        layout.channel_policies = v->get_string("channel_policies");
+        layout.channel_kinds = v->get_string("channel_kinds");
+        layout.collections = v->get_string("collections");
+        layout.collection_policies = v->get_string("collection_policies");
+        layout.collection_kinds = v->get_string("collection_kinds");
+        if (Status st = parse_pipeline_layout(layout, sc.pipeline); !st.ok()) {
+          const std::string& msg = st.error().message;
+          return error_at(msg.substr(0, msg.find(':')), msg);
         }
-        auto policy = EndorsementPolicy::parse(text, sc.pipeline.orgs);
-        if (!policy.ok()) {
-          return error_at("pipeline.policy", "pipeline.policy: " + policy.error().message);
-        }
-        sc.pipeline.policy = policy->to_string(sc.pipeline.orgs);
       }
     }
 

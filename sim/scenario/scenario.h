@@ -94,11 +94,30 @@ struct ByzantineConfig {
 // validator executes every block. kind "fabric" makes the validators a Fabric-style ordering
 // service (running consensus.protocol, cutting blocks with its batching parameters) and adds
 // organisations whose peers endorse, validate and commit.
+//
+// Channels: separate ledgers, each held by its member organisations' peers only, all ordered by the
+// one ordering service. Private data collections: transaction kinds of a channel whose payload and
+// state only the collection's members hold (sim/fabric/fabric_pipeline.h).
+struct ChannelConfig {
+  std::string name;
+  std::vector<std::uint32_t> members;  // organisation indices, increasing
+  std::string policy;                  // canonical endorsement policy text
+  std::vector<std::string> kinds;      // transaction kinds routed to it; empty: any kind
+};
+struct CollectionConfig {
+  std::string name;
+  std::uint32_t channel = 0;
+  std::vector<std::uint32_t> members;  // organisation indices, increasing; members of the channel
+  std::string policy;                  // canonical endorsement policy text over members
+  std::vector<std::string> kinds;      // transaction kinds that are private to it
+};
 struct PipelineConfig {
   std::string kind = "none";             // none | fabric
   std::vector<std::string> orgs;         // organisation names, in order (OrgIndex)
   std::vector<std::uint32_t> org_peers;  // peers of each organisation
-  std::string policy;                    // canonical endorsement policy text (ledger/eov/policy.h)
+  std::string policy;                    // the default endorsement policy, as written
+  std::vector<ChannelConfig> channels;   // at least one when fabric
+  std::vector<CollectionConfig> collections;
   bool fabric() const { return kind == "fabric"; }
 };
 

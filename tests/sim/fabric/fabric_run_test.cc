@@ -10,12 +10,11 @@
 
 #include "sim/results/summary.h"
 #include "sim/run/simulation.h"
+#include "tests/sim/fabric/fabric_runs.h"
 #include "tests/sim/run/run_fingerprint.h"
 
 namespace hlsim {
 namespace {
-
-const std::string kDataDir = HLSIM_SOURCE_DIR;
 
 std::string yaml(const std::string& extra_top, const std::string& consensus = "raft",
                  const std::string& workload = "kind: ehr, clients: 9, rate_tps: 120") {
@@ -24,43 +23,6 @@ std::string yaml(const std::string& extra_top, const std::string& consensus = "r
          "consensus: {protocol: " +
          consensus + ", nodes: 4, max_block_tx: 100}\nworkload: {" + workload +
          "}\nnetwork: {latency_ms: 2}\n";
-}
-
-struct Ran {
-  std::unique_ptr<Simulation> sim;
-  RunOutcome outcome;
-  std::map<std::string, double> figures;
-};
-
-Ran run(const std::string& text) {
-  auto sc = load_scenario_text(text, "test.yaml", {}, kDataDir, kDataDir);
-  EXPECT_TRUE(sc.ok()) << (sc.ok() ? "" : sc.error().message);
-  auto sim = Simulation::create(sc.value());
-  EXPECT_TRUE(sim.ok()) << (sim.ok() ? "" : sim.error().message);
-  Ran r;
-  r.sim = std::move(sim.value());
-  r.outcome = r.sim->run(nullptr, nullptr);
-  for (const auto& f : r.sim->pipeline_figures()) r.figures[f.name] = f.value;
-  return r;
-}
-
-// Every peer committed at least what every live orderer committed (a peer pulls from one
-// orderer, and orderers may end a run a block apart), and peers at one height hold the same state
-// (the pipeline also checks this at every height: violation()).
-void expect_peers_agree(const Simulation& sim) {
-  const FabricPipeline& p = *sim.pipeline();
-  Height ordered = kTimeNever;
-  for (const auto& n : sim.nodes()) {
-    if (!n->crashed()) ordered = std::min<Height>(ordered, n->chain().height());
-  }
-  ASSERT_GT(ordered, 0u);
-  std::map<Height, std::uint64_t> digest_at;
-  for (std::uint32_t i = 0; i < p.peer_count(); ++i) {
-    EXPECT_GE(p.peer_height(i), ordered) << "peer " << i;
-    const auto [it, first] = digest_at.emplace(p.peer_height(i), p.peer_state_digest(i));
-    EXPECT_EQ(it->second, p.peer_state_digest(i)) << "peer " << i;
-  }
-  EXPECT_EQ(p.violation(), "");
 }
 
 TEST(FabricRunTest, TransactionsAreEndorsedOrderedAndValidatedByEveryPeer) {
@@ -198,7 +160,8 @@ TEST(FabricRunTest, BadPipelineSettingsNameTheKey) {
     return sc.ok() ? std::string() : sc.error().message;
   };
   EXPECT_NE(error("{kind: fabric, policy: \"AND('hospital', 'clinic')\"}")
-                .find("pipeline.policy: endorsement policy: at character 18: unknown organisation "
+                .find("pipeline.policy: 'main': endorsement policy: at character 18: unknown "
+                      "organisation "
                       "'clinic'"),
             std::string::npos);
   EXPECT_NE(error("{kind: fabric, organisations: 'hospital:0'}").find("pipeline.organisations"),
