@@ -6,8 +6,13 @@ results/fabric/ (one <name>.summary.json per run):
                          supply: pharmacy_zipf_s over pharmacies)
   split-fabric-<proto>   the pipeline with a <proto> ordering service
   split-oe-<proto>       order-execute with <proto> (pipeline.kind: none)
+  privacy-<variant>      the pipeline with Raft, ehr, and its data kept apart: one-channel (the
+                         same as split-fabric-raft), two-channels (access requests on a second
+                         channel of the same members), collection-all (record writes private to
+                         a collection of every organisation: the private path's own cost),
+                         collection-2of3 (private to the two hospitals)
 
-skew_table() and split_table() give the README's markdown (analysis/readme_figures.py); run as a
+skew_table(), split_table() and privacy_table() give the README's markdown (analysis/readme_figures.py); run as a
 script, it draws results/fabric/skew.png (conflict rate and valid throughput against s).
 Usage: analysis/fabric_figures.py [--results results] [--out results/fabric/skew.png]
 """
@@ -77,6 +82,35 @@ def split_table(results):
             f"{d['nodes']} nodes | {d['committed_tps']:.1f} | {d['latency']['p50_ms']:.0f} | "
             f"{d['latency']['p99_ms']:.0f} | " + " | ".join(cells) +
             f" | {d['messages']['per_block']:.1f} |")
+    return "\n".join(lines) + "\n"
+
+
+PRIVACY = [("one-channel", "one channel, no collection"),
+           ("two-channels", "two channels (access requests apart), same members"),
+           ("collection-all", "record writes private to all 3 organisations"),
+           ("collection-2of3", "record writes private to the 2 hospitals")]
+
+
+def privacy_table(results):
+    rows = []
+    for variant, label in PRIVACY:
+        path = os.path.join(results, "fabric", f"privacy-{variant}.summary.json")
+        if os.path.exists(path):
+            rows.append((label, _load(path)))
+    if not rows:
+        return None
+    lines = ["| data kept apart by | valid tx/s | private valid tx | not-member rejections |"
+             " p50 ms | p99 ms | endorse p50 ms | order p50 ms | validate p50 ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, d in rows:
+        private = _figure(d, "private_valid")
+        rejected = _figure(d, "rejected_not_member")
+        lines.append(
+            f"| {label} | {_figure(d, 'valid_tps'):.1f} | "
+            f"{'-' if private is None else f'{private:.0f}'} | "
+            f"{'-' if rejected is None else f'{rejected:.0f}'} | {d['latency']['p50_ms']:.0f} | "
+            f"{d['latency']['p99_ms']:.0f} | {_figure(d, 'endorse_p50'):.1f} | "
+            f"{_figure(d, 'order_p50'):.1f} | {_figure(d, 'validate_p50'):.1f} |")
     return "\n".join(lines) + "\n"
 
 

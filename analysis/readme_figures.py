@@ -13,7 +13,8 @@ The README marks each generated block with a pair of HTML comments:
   <!-- BEGIN generated: phold -->      PHOLD against ns-3 and SimGrid, from
                                        results/speed/phold-peers.json (bench/phold-peers.sh --json)
   <!-- BEGIN generated: fabric-skew --> execute-order-validate under key skew, and
-  <!-- BEGIN generated: fabric-split -->  its latency split against order-execute, from
+  <!-- BEGIN generated: fabric-split -->  its latency split against order-execute,
+  <!-- BEGIN generated: fabric-privacy --> and the cost of channels and private data, from
                                        results/fabric/*.summary.json (bench/fabric-figures.sh)
 each closed by <!-- END generated: NAME -->. Everything between a pair is replaced; a block whose
 source is missing is left as it is, with a warning. --check changes nothing and exits 1 when the
@@ -107,22 +108,20 @@ def phold_block(results):
                    optional(r.get("hlsim_ratio"), ".2f") + ("x" if r.get("hlsim_ratio") else "")])
 
 
-def fabric_skew_block(results):
-    try:
-        return fabric_figures.skew_table(results)
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise FiguresError(f"{results}/fabric: {e}") from e
-
-
-def fabric_split_block(results):
-    try:
-        return fabric_figures.split_table(results)
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise FiguresError(f"{results}/fabric: {e}") from e
+def fabric_block(table):
+    """A block from one of fabric_figures' tables, its errors naming results/fabric."""
+    def block(results):
+        try:
+            return table(results)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise FiguresError(f"{results}/fabric: {e}") from e
+    return block
 
 
 BLOCKS = {"consensus": consensus_block, "scale": scale_block, "phold": phold_block,
-          "fabric-skew": fabric_skew_block, "fabric-split": fabric_split_block}
+          "fabric-skew": fabric_block(fabric_figures.skew_table),
+          "fabric-split": fabric_block(fabric_figures.split_table),
+          "fabric-privacy": fabric_block(fabric_figures.privacy_table)}
 MARKER = re.compile(r"<!-- (BEGIN|END) generated: ([a-z-]+) -->")
 
 

@@ -135,22 +135,41 @@ OrgSet unite(const OrgSet& a, const OrgSet& b) {
   return out;
 }
 
-// Orders candidate sets: smaller first, then those containing `preferred`, then lexicographic.
-bool better(const OrgSet& a, const OrgSet& b, OrgIndex preferred) {
+// A set's place among equally good ones: a mix of its members and `salt` (splitmix64 steps).
+std::uint64_t salted_rank(const OrgSet& set, std::uint64_t salt) {
+  std::uint64_t h = salt;
+  for (const OrgIndex o : set) {
+    h += 0x9e3779b97f4a7c15ULL + o;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+  }
+  return h;
+}
+
+// Orders candidate sets: smaller first, then those containing `preferred`, then (salt 0)
+// lexicographic or (otherwise) by salted_rank, then lexicographic.
+bool better(const OrgSet& a, const OrgSet& b, OrgIndex preferred, std::uint64_t salt) {
   if (a.size() != b.size()) return a.size() < b.size();
   const bool pa = std::binary_search(a.begin(), a.end(), preferred);
   const bool pb = std::binary_search(b.begin(), b.end(), preferred);
   if (pa != pb) return pa;
+  if (salt != 0) {
+    const std::uint64_t ra = salted_rank(a, salt);
+    const std::uint64_t rb = salted_rank(b, salt);
+    if (ra != rb) return ra < rb;
+  }
   return a < b;
 }
 
-OrgSet choose(const EndorsementPolicy::Node& node, OrgIndex preferred) {
+OrgSet choose(const EndorsementPolicy::Node& node, OrgIndex preferred, std::uint64_t salt) {
   if (node.k == 0) return {node.org};
   std::vector<OrgSet> sets;
   sets.reserve(node.children.size());
-  for (const auto& c : node.children) sets.push_back(choose(c, preferred));
-  std::sort(sets.begin(), sets.end(),
-            [preferred](const OrgSet& a, const OrgSet& b) { return better(a, b, preferred); });
+  for (const auto& c : node.children) sets.push_back(choose(c, preferred, salt));
+  std::sort(sets.begin(), sets.end(), [preferred, salt](const OrgSet& a, const OrgSet& b) {
+    return better(a, b, preferred, salt);
+  });
   OrgSet out;
   for (std::uint32_t i = 0; i < node.k; ++i) out = unite(out, sets[i]);
   return out;
@@ -198,8 +217,9 @@ bool EndorsementPolicy::satisfied(const std::vector<bool>& endorsed) const {
   return satisfied_by(root_, endorsed);
 }
 
-std::vector<OrgIndex> EndorsementPolicy::choose_endorsers(OrgIndex preferred) const {
-  return choose(root_, preferred);
+std::vector<OrgIndex> EndorsementPolicy::choose_endorsers(OrgIndex preferred,
+                                                          std::uint64_t salt) const {
+  return choose(root_, preferred, salt);
 }
 
 std::vector<OrgIndex> EndorsementPolicy::named_orgs() const {

@@ -37,9 +37,11 @@ class EndorsementPolicy {
 
   // A small set of organisations that satisfies the policy, in increasing order: AND takes the
   // union of its operands' sets, OR the smallest operand set, OutOf(k) the k smallest. Ties go to
-  // the set containing `preferred` (a client asks its own organisation first), then to the
-  // lexicographically smaller set. Deterministic.
-  std::vector<OrgIndex> choose_endorsers(OrgIndex preferred) const;
+  // the set containing `preferred` (a client asks its own organisation first), then, with salt 0,
+  // to the lexicographically smaller set; with another salt, to an order the salt picks among the
+  // equally good sets, so that varying the salt per proposal spreads endorsements evenly over
+  // them (as Fabric's gateway spreads load). Deterministic in (preferred, salt).
+  std::vector<OrgIndex> choose_endorsers(OrgIndex preferred, std::uint64_t salt = 0) const;
 
   // Every organisation the policy names, in increasing order.
   std::vector<OrgIndex> named_orgs() const;

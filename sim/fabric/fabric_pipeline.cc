@@ -327,7 +327,9 @@ void FabricPipeline::on_proposal_at_gateway(const Event& e) {
   const EndorsementPolicy& policy = p.collection == kNoCollection
                                         ? channel_policies_[p.channel]
                                         : collection_policies_[p.collection];
-  const std::vector<OrgIndex> orgs = policy.choose_endorsers(gw.org);
+  // Balanced over the equally good sets of organisations by the proposal (never salt 0, which
+  // would always pick the lexicographically first).
+  const std::vector<OrgIndex> orgs = policy.choose_endorsers(gw.org, p.tx->id.prefix64() | 1);
   auto wait = std::make_unique<Wait>();
   wait->proposal = p.tx;
   wait->channel = p.channel;

@@ -100,7 +100,7 @@ class ReadmeFiguresTest(unittest.TestCase):
         fabric = os.path.join(self.results, "fabric")
         os.makedirs(fabric)
 
-        def pipeline_summary(protocol, tps, conflicts, rate, fabric_run=True):
+        def pipeline_summary(protocol, tps, conflicts, rate, fabric_run=True, extra=()):
             d = summary(protocol, 4, tps, 50.0)
             d["offered_tps_achieved"] = 300.0
             if fabric_run:
@@ -108,21 +108,28 @@ class ReadmeFiguresTest(unittest.TestCase):
                     name: {"value": value, "unit": "", "help": ""}
                     for name, value in [("valid_tps", tps), ("mvcc_conflicts", conflicts),
                                         ("mvcc_conflict_rate", rate), ("endorse_p50", 12.25),
-                                        ("order_p50", 150.5), ("validate_p50", 13.0)]}
+                                        ("order_p50", 150.5), ("validate_p50", 13.0),
+                                        *extra]}
             return d
 
         runs = {"skew-ehr-s1.5": pipeline_summary("raft", 280.0, 500, 5.5),
                 "skew-ehr-s0": pipeline_summary("raft", 299.0, 1, 0.03),
                 "skew-supply-s0": pipeline_summary("raft", 298.0, 0, 0.0),
                 "split-fabric-raft": pipeline_summary("raft", 299.0, 1, 0.03),
-                "split-oe-hotstuff": pipeline_summary("hotstuff", 300.0, 0, 0, False)}
+                "split-oe-hotstuff": pipeline_summary("hotstuff", 300.0, 0, 0, False),
+                "privacy-one-channel": pipeline_summary("raft", 299.0, 1, 0.03),
+                "privacy-collection-2of3": pipeline_summary(
+                    "raft", 250.0, 1, 0.03,
+                    extra=[("private_valid", 900), ("rejected_not_member", 450)])}
         for name, d in runs.items():
             with open(os.path.join(fabric, name + ".summary.json"), "w", encoding="utf-8") as f:
                 json.dump(d, f)
         self.write_readme("<!-- BEGIN generated: fabric-skew -->\n"
                           "<!-- END generated: fabric-skew -->\n"
                           "<!-- BEGIN generated: fabric-split -->\n"
-                          "<!-- END generated: fabric-split -->\n")
+                          "<!-- END generated: fabric-split -->\n"
+                          "<!-- BEGIN generated: fabric-privacy -->\n"
+                          "<!-- END generated: fabric-privacy -->\n")
         proc = self.run_script()
         self.assertEqual(proc.returncode, 0, proc.stderr)
         text = self.read_readme()
@@ -137,6 +144,11 @@ class ReadmeFiguresTest(unittest.TestCase):
                          " 13.0 | 40.0 |")
         oe = text.index("| order-execute | hotstuff, 4 nodes | 300.0 | 50 | 100 | - | - | - | 40.0 |")
         self.assertLess(fab, oe)
+        # Privacy variants in their fixed order; a run without collections shows dashes.
+        one = text.index("| one channel, no collection | 299.0 | - | - | 50 | 100 | 12.2 | 150.5 |"
+                         " 13.0 |")
+        two = text.index("| record writes private to the 2 hospitals | 250.0 | 900 | 450 | 50 |")
+        self.assertLess(one, two)
         self.assertEqual(self.run_script("--check").returncode, 0)
 
     def test_a_hand_edit_inside_a_block_is_stale(self):

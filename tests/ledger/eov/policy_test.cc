@@ -78,6 +78,35 @@ TEST(EndorsementPolicyTest, ChosenEndorsersSatisfyAndPreferTheClientsOrganisatio
   }
 }
 
+TEST(EndorsementPolicyTest, SaltSpreadsEndorsementsOverEquallyGoodSets) {
+  // OutOf(2) of three: a client of the hospital always asks the hospital, and the salt picks the
+  // second organisation; over many salts each is picked about half the time, and every choice
+  // satisfies the policy.
+  const auto p = parse_ok("OutOf(2, 'hospital', 'insurer', 'regulator')");
+  std::vector<int> picked(kOrgs.size(), 0);
+  for (std::uint64_t salt = 1; salt <= 2000; ++salt) {
+    const auto chosen = p.choose_endorsers(0, salt);
+    ASSERT_EQ(chosen.size(), 2u);
+    EXPECT_EQ(chosen[0], 0u);
+    EXPECT_EQ(p.choose_endorsers(0, salt), chosen);  // deterministic
+    std::vector<bool> set(kOrgs.size(), false);
+    for (const OrgIndex o : chosen) {
+      set[o] = true;
+      ++picked[o];
+    }
+    EXPECT_TRUE(p.satisfied(set));
+  }
+  EXPECT_EQ(picked[0], 2000);
+  EXPECT_GT(picked[1], 850);
+  EXPECT_GT(picked[2], 850);
+  EXPECT_EQ(picked[3], 0);  // the pharmacy is not named
+  // A smaller set still wins whatever the salt.
+  const auto q = parse_ok("OR(AND('hospital', 'insurer'), 'pharmacy')");
+  for (std::uint64_t salt = 1; salt <= 50; ++salt) {
+    EXPECT_EQ(q.choose_endorsers(0, salt), (std::vector<OrgIndex>{3}));
+  }
+}
+
 TEST(EndorsementPolicyTest, CanonicalTextRoundTrips) {
   for (const auto* text :
        {"AND('hospital', 'insurer')", "OR('hospital', AND('insurer', 'regulator'))",
