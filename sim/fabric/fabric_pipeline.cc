@@ -289,6 +289,7 @@ void FabricPipeline::submit(ClientId c, PreparedTx prepared, TimeNs now_ns) {
   times_[index].channel = *channel;
   const std::uint32_t collection = collection_of(*channel, p.tx->kind);
   std::uint64_t bytes = p.tx->encoded_size();
+  times_[index].collection = collection;
   if (collection != kNoCollection) {
     if (!member_of_collection(org, collection)) {  // memberOnlyWrite
       ++rejected_not_member_;
@@ -301,7 +302,6 @@ void FabricPipeline::submit(ClientId c, PreparedTx prepared, TimeNs now_ns) {
     p.transient = std::make_shared<const Bytes>(p.tx->payload);
     p.tx = std::make_shared<const Transaction>(private_proposal(*p.tx, collection, client.key));
     p.collection = collection;
-    times_[index].collection = collection;
     bytes = p.tx->encoded_size() + p.transient->size();
   }
   const TimeNs at_ns = client.link.transmit(bytes, now_ns);

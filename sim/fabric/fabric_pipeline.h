@@ -106,14 +106,17 @@ namespace hlsim {
 // stream: the connection reset reaches it, plus the deliver client's first back-off).
 inline constexpr TimeNs kDeliverReconnectNs = 100 * kNsPerMs;
 
+// PipelineTxTimes::channel of a transaction no channel of its client's organisation takes.
+inline constexpr std::uint32_t kNoChannel = 0xffffffffU;
+
 // Per transaction, beside its Metrics record (same index); -1 where the step did not happen.
 struct PipelineTxTimes {
   TimeNs endorsed_ns = -1;  // all endorsements at the gateway
   TimeNs ordered_ns = -1;   // first orderer commit of its block
   TimeNs gateway_commit_ns = -1;
   ValidationCode code = ValidationCode::kValid;
-  bool validated = false;  // a peer has judged it
-  std::uint32_t channel = 0;
+  bool validated = false;                    // a peer has judged it
+  std::uint32_t channel = kNoChannel;        // kNoChannel: no channel took it
   std::uint32_t collection = kNoCollection;  // kNoCollection: public
 };
 

@@ -107,7 +107,7 @@ struct PipelineTxRow {
   std::int64_t ordered_ns;
   std::int64_t gateway_commit_ns;
   char code[28];
-  std::uint32_t channel;    // index in pipeline.channels
+  std::int32_t channel;     // index in pipeline.channels, -1 when no channel took it
   std::int32_t collection;  // index in pipeline.collections, -1 when public
 };
 
@@ -151,7 +151,7 @@ H5::CompType pipeline_tx_type() {
   HLSIM_MEMBER(PipelineTxRow, ordered_ns, H5::PredType::NATIVE_INT64);
   HLSIM_MEMBER(PipelineTxRow, gateway_commit_ns, H5::PredType::NATIVE_INT64);
   HLSIM_MEMBER(PipelineTxRow, code, fixed_string(28));
-  HLSIM_MEMBER(PipelineTxRow, channel, H5::PredType::NATIVE_UINT32);
+  HLSIM_MEMBER(PipelineTxRow, channel, H5::PredType::NATIVE_INT32);
   HLSIM_MEMBER(PipelineTxRow, collection, H5::PredType::NATIVE_INT32);
   return t;
 }
@@ -494,7 +494,7 @@ void write_run(H5::H5File& file, const std::string& run_id, const Simulation& si
       row.ordered_ns = t.ordered_ns;
       row.gateway_commit_ns = t.gateway_commit_ns;
       copy_text(row.code, t.validated ? to_string(t.code) : "");
-      row.channel = t.channel;
+      row.channel = t.channel == kNoChannel ? -1 : static_cast<std::int32_t>(t.channel);
       row.collection = t.collection == kNoCollection ? -1 : static_cast<std::int32_t>(t.collection);
       steps.push_back(row);
     }
