@@ -70,8 +70,27 @@ Result<Chain> Chain::open(std::unique_ptr<LedgerStore> store) {
 Status Chain::append(BlockRef block, std::span<const StateWrite> writes) {
   if (!block) return Error{"cannot append a null block"};
   if (Status s = check_links(*block, next_height(), head_hash()); !s.ok()) return s;
+  catch_up_tree();
   tree_.apply(writes);
-  const Hash256 root = tree_.root();
+  return store_block(std::move(block), writes, tree_.root());
+}
+
+Status Chain::append_known(BlockRef block, std::shared_ptr<const std::vector<StateWrite>> writes,
+                           const Hash256& root) {
+  if (!block) return Error{"cannot append a null block"};
+  if (!writes) return Error{"cannot append a block without its write set"};
+  if (Status s = check_links(*block, next_height(), head_hash()); !s.ok()) return s;
+  if (Status s = store_block(std::move(block), *writes, root); !s.ok()) return s;
+  if (!writes->empty()) deferred_writes_.push_back(std::move(writes));
+  return Status::Ok();
+}
+
+void Chain::catch_up_tree() {
+  for (const auto& writes : deferred_writes_) tree_.apply(*writes);
+  deferred_writes_.clear();
+}
+
+Status Chain::store_block(BlockRef block, std::span<const StateWrite> writes, const Hash256& root) {
   const Bytes encoding = block->encode();
   if (Status s = store_->commit_block(block->header.height, encoding, writes, root); !s.ok()) {
     return s;

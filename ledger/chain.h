@@ -38,6 +38,14 @@ class Chain {
   // returned; the chain is then unusable (the run stops).
   Status append(BlockRef block, std::span<const StateWrite> writes = {});
 
+  // As append(), for writes whose resulting state root is already known: `root` must be what
+  // applying `writes` to this chain's state gives (an identical execution on a state with the same
+  // root, workloads/execution_memo.h). The store receives the writes at once; the state tree is
+  // brought up to date only when next asked for (state_tree(), or an append() without a root), so
+  // a validator that never serves proofs never pays for rehashing it. REQUIRES: writes non-null.
+  Status append_known(BlockRef block, std::shared_ptr<const std::vector<StateWrite>> writes,
+                      const Hash256& root);
+
   // Height the next block must have. The first committed block has height 1 (0 is genesis,
   // implicit, with an all-zero hash and the empty state).
   Height next_height() const { return static_cast<Height>(blocks_.size()) + 1; }
@@ -54,14 +62,23 @@ class Chain {
 
   const LedgerStore& store() const { return *store_; }
   // The authenticated state, for proofs of reads (root() == state_root_at(height())).
-  SparseMerkleTree& state_tree() { return tree_; }
+  SparseMerkleTree& state_tree() {
+    catch_up_tree();
+    return tree_;
+  }
   std::uint64_t block_bytes() const { return block_bytes_; }
 
  private:
+  // Applies the writes append_known() deferred, oldest first.
+  void catch_up_tree();
+  // Stores the block with its writes and root, and records both.
+  Status store_block(BlockRef block, std::span<const StateWrite> writes, const Hash256& root);
+
   std::unique_ptr<LedgerStore> store_;
   std::vector<BlockRef> blocks_;
   std::vector<Hash256> roots_{Hash256{}};  // roots_[h]: state root after block h
-  SparseMerkleTree tree_;
+  SparseMerkleTree tree_;                  // the state after the last block, less deferred_writes_
+  std::vector<std::shared_ptr<const std::vector<StateWrite>>> deferred_writes_;
   std::uint64_t block_bytes_ = 0;
 };
 

@@ -2,7 +2,7 @@
 #include "consensus/hotstuff/hotstuff_quorum.h"
 
 #include <algorithm>
-#include <set>
+#include <vector>
 
 namespace hlsim::hotstuff {
 
@@ -11,12 +11,15 @@ bool qc_well_formed(const QuorumCert& qc, std::uint32_t nodes, std::uint32_t quo
   if (qc.view == 0 || qc.height == 0 || qc.votes.size() < quorum || qc.votes.size() > nodes) {
     return false;
   }
-  std::set<NodeId> voters;
+  // One flag per validator: a QC carries up to `nodes` votes, so this is linear where a set of
+  // voters would allocate a node per vote (the check runs for every QC every validator receives).
+  std::vector<bool> voted(nodes, false);
   for (const SignedVote& v : qc.votes) {
     if (v.kind != kVoteKind || v.epoch != qc.view || v.height != qc.height ||
-        v.block_hash != qc.block_hash || v.voter >= nodes || !voters.insert(v.voter).second) {
+        v.block_hash != qc.block_hash || v.voter >= nodes || voted[v.voter]) {
       return false;
     }
+    voted[v.voter] = true;
   }
   return true;
 }

@@ -1,6 +1,9 @@
 #include "ledger/storage/memory_ledger_store.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace hlsim {
 
@@ -12,7 +15,13 @@ std::optional<std::string> MemoryLedgerStore::get(std::string_view key) const {
 
 void MemoryLedgerStore::for_each_state(
     const std::function<void(std::string_view key, std::string_view value)>& fn) const {
-  for (const auto& [key, value] : state_) fn(key, value);
+  // In byte order of the keys, whatever order the hash map keeps them in.
+  std::vector<const std::pair<const std::string, std::string>*> entries;
+  entries.reserve(state_.size());
+  for (const auto& entry : state_) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : entries) fn(entry->first, entry->second);
 }
 
 std::optional<Bytes> MemoryLedgerStore::block(Height h) const {

@@ -183,23 +183,41 @@ void Node::commit(const BlockRef& block) {
     outbox_.commits.push_back(CommitRecord{block, std::move(outcomes)});
     return;
   }
-  BlockExecution run = execute_block(*contract_, chain_.store(), *block, valid);
+  // The first validator to execute this block on this state runs the contract; the others take
+  // its result (the same, by determinism) and charge the same cost.
+  ExecutionMemo& memo = shared_->execution_memo;
+  const Hash256 memo_key =
+      memo.enabled() ? ExecutionMemo::key_of(chain_.state_root_at(chain_.height()), *block, valid)
+                     : Hash256{};
+  const ExecutionMemo::Entry* const known = memo.enabled() ? memo.find(memo_key) : nullptr;
+  std::shared_ptr<const BlockExecution> run =
+      known != nullptr ? known->run
+                       : std::make_shared<const BlockExecution>(
+                             execute_block(*contract_, chain_.store(), *block, valid));
   charge(
-      static_cast<TimeNs>(run.executed) * profile().round_ns(profile().tx_execute_ns) +
-      static_cast<TimeNs>(run.put_ops) * profile().round_ns(profile().storage_put_ns_per_op) +
-      profile().round_ns(profile().storage_put_ns_per_byte * static_cast<double>(run.put_bytes)) +
-      static_cast<TimeNs>(run.reads) * profile().round_ns(profile().storage_get_ns_per_op) +
-      profile().round_ns(profile().storage_get_ns_per_byte * static_cast<double>(run.read_bytes)));
-  counters_.txs_executed += run.executed;
-  counters_.state_reads += run.reads;
-  const std::vector<StateWrite>& writes = run.writes;
-  charge(state_tree_cost_ns(writes.size()) + profile().round_ns(profile().block_fsync_ns));
-  if (Status appended = chain_.append(block, writes); !appended.ok()) {
-    // The links were checked above, so this is the store failing (e.g. a disk error).
+      static_cast<TimeNs>(run->executed) * profile().round_ns(profile().tx_execute_ns) +
+      static_cast<TimeNs>(run->put_ops) * profile().round_ns(profile().storage_put_ns_per_op) +
+      profile().round_ns(profile().storage_put_ns_per_byte * static_cast<double>(run->put_bytes)) +
+      static_cast<TimeNs>(run->reads) * profile().round_ns(profile().storage_get_ns_per_op) +
+      profile().round_ns(profile().storage_get_ns_per_byte * static_cast<double>(run->read_bytes)));
+  counters_.txs_executed += run->executed;
+  counters_.state_reads += run->reads;
+  charge(state_tree_cost_ns(run->writes.size()) + profile().round_ns(profile().block_fsync_ns));
+  // The links were checked above, so a failure is the store failing (e.g. a disk error).
+  const Status appended =
+      known != nullptr
+          ? chain_.append_known(block,
+                                std::shared_ptr<const std::vector<StateWrite>>(run, &run->writes),
+                                known->root_after)
+          : chain_.append(block, run->writes);
+  if (!appended.ok()) {
     throw std::runtime_error(who + "cannot store block " + std::to_string(header.height) + ": " +
                              appended.error().message);
   }
-  outbox_.commits.push_back(CommitRecord{block, std::move(run.outcomes)});
+  if (known == nullptr && memo.enabled()) {
+    memo.insert(memo_key, ExecutionMemo::Entry{run, chain_.state_root_at(chain_.height())});
+  }
+  outbox_.commits.push_back(CommitRecord{block, run->outcomes});
 }
 
 TimeNs Node::state_tree_cost_ns(std::size_t writes) const {

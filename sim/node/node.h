@@ -19,6 +19,7 @@
 #include "sim/kernel/timers.h"
 #include "sim/node/cpu_model.h"
 #include "workloads/contract.h"
+#include "workloads/execution_memo.h"
 
 namespace hlsim {
 
@@ -67,11 +68,14 @@ struct NodeCounters {
   std::uint64_t state_reads = 0;       // contract reads of the world state
 };
 
-// Shared by all nodes of one run (one simulation thread): validators' public keys and the
-// verifier (its policy and memo; see ledger/verifier.h).
+// Shared by all nodes of one run (one simulation thread): validators' public keys, the verifier
+// (its policy and memo; see ledger/verifier.h) and the execution memo. The memos hold only pure
+// functions' results, so sharing them changes what the host computes, never what a node sees.
 struct NodeShared {
   std::vector<PublicKey> validator_keys;
   Verifier verifier;
+  // Block executions already done by a validator, for the others (workloads/execution_memo.h).
+  ExecutionMemo execution_memo;
   HardwareProfile profile;
   // Ledger storage: "memory", or "rocksdb" with node i's database in <storage_dir>/node-<i>.
   std::string storage = "memory";

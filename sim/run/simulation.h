@@ -99,6 +99,10 @@ class Simulation {
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
   const NetworkCounters& network_counters() const { return net_counters_; }
   const NodeShared& shared() const { return *shared_; }
+  // Before run(): every validator executes every block itself instead of taking an identical
+  // execution's result from the memo (workloads/execution_memo.h). The run is the same; only the
+  // host works more. For the tests that show it.
+  void disable_execution_memo() { shared_->execution_memo = ExecutionMemo(0); }
   const Network& network() const { return *network_; }
   std::uint64_t events() const { return kernel_.events_handled(); }
   // The kernel's digest of every event handled so far (Kernel::trace_digest).

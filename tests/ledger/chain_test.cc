@@ -127,6 +127,57 @@ TEST_F(ChainTest, WritesReachTheStoreAndTheStateRootFollowsThem) {
   EXPECT_EQ(chain_.state_tree().root(), after2.root());
 }
 
+TEST_F(ChainTest, AppendKnownRecordsTheGivenRootAndDefersTheTreeUntilAskedFor) {
+  // The same three blocks appended twice: executed (append) and with known roots (append_known).
+  const std::vector<std::vector<StateWrite>> writes = {
+      {{"a", "1"}, {"b", "2"}}, {}, {{"a", std::nullopt}, {"c", "3"}}};
+  Chain executed;
+  std::vector<BlockRef> blocks;
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    blocks.push_back(block(static_cast<Height>(i + 1), executed.head_hash()));
+    ASSERT_TRUE(executed.append(blocks.back(), writes[i]).ok()) << i;
+  }
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    const auto h = static_cast<Height>(i + 1);
+    ASSERT_TRUE(chain_
+                    .append_known(blocks[i], std::make_shared<std::vector<StateWrite>>(writes[i]),
+                                  executed.state_root_at(h))
+                    .ok())
+        << i;
+    EXPECT_EQ(chain_.state_root_at(h), executed.state_root_at(h));
+    EXPECT_EQ(chain_.store().state_root(h), executed.state_root_at(h));
+  }
+  EXPECT_EQ(chain_.head_hash(), executed.head_hash());
+  EXPECT_EQ(chain_.block_bytes(), executed.block_bytes());
+  EXPECT_EQ(chain_.store().get("b"), "2");
+  EXPECT_EQ(chain_.store().get("c"), "3");
+  EXPECT_EQ(chain_.store().get("a"), std::nullopt);
+  // The tree catches up when asked for: its root and its proofs are those of the executed chain.
+  EXPECT_EQ(chain_.state_tree().root(), executed.state_tree().root());
+  const StateProof proof = chain_.state_tree().prove("c");
+  EXPECT_TRUE(verify_state_proof(chain_.state_root_at(3), "c", "3", proof));
+  // A plain append after deferred ones applies them first.
+  Chain mixed;
+  ASSERT_TRUE(mixed
+                  .append_known(blocks[0], std::make_shared<std::vector<StateWrite>>(writes[0]),
+                                executed.state_root_at(1))
+                  .ok());
+  ASSERT_TRUE(mixed.append(blocks[1], writes[1]).ok());
+  ASSERT_TRUE(mixed.append(blocks[2], writes[2]).ok());
+  EXPECT_EQ(mixed.state_root_at(2), executed.state_root_at(2));
+  EXPECT_EQ(mixed.state_root_at(3), executed.state_root_at(3));
+}
+
+TEST_F(ChainTest, AppendKnownChecksLinksAndNeedsItsWrites) {
+  const BlockRef b1 = block(1, Hash256{});
+  EXPECT_FALSE(chain_.append_known(b1, nullptr, Hash256{}).ok());
+  EXPECT_FALSE(
+      chain_
+          .append_known(block(2, Hash256{}), std::make_shared<std::vector<StateWrite>>(), Hash256{})
+          .ok());
+  EXPECT_EQ(chain_.height(), 0u);
+}
+
 TEST_F(ChainTest, RocksDbChainReopensExactly) {
   test_util::TempDir dir;
   std::vector<BlockRef> appended;

@@ -1,0 +1,78 @@
+// The execution memo (workloads/execution_memo.h) changes host work only: a run with it and the
+// same run with every validator executing every block itself simulate exactly the same thing,
+// down to every node's state root at every height. Shown for a leader-based protocol whose
+// validators commit at different times, with a crashed validator that loses its memory store and
+// re-executes the chain from the start on recovery, and with forged transactions whose failed
+// checks are part of what the memo is keyed on.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/run/run_fingerprint.h"
+#include "sim/run/simulation.h"
+
+namespace hlsim {
+namespace {
+
+using test_util::expect_same_run;
+using test_util::run_fingerprint;
+
+const std::string kDataDir = HLSIM_SOURCE_DIR;
+
+struct Ran {
+  std::unique_ptr<Simulation> sim;
+  RunOutcome outcome;
+  std::vector<std::string> fingerprint;
+};
+
+Ran run(const std::string& text, bool memo) {
+  auto sc = load_scenario_text(text, "memo.yaml", {}, kDataDir, kDataDir);
+  EXPECT_TRUE(sc.ok()) << sc.error().message;
+  auto sim = Simulation::create(sc.value());
+  EXPECT_TRUE(sim.ok()) << (sim.ok() ? "" : sim.error().message);
+  Ran r{std::move(sim.value()), {}, {}};
+  if (!memo) r.sim->disable_execution_memo();
+  r.outcome = r.sim->run(nullptr, nullptr);
+  r.fingerprint = run_fingerprint(*r.sim, r.outcome);
+  return r;
+}
+
+std::string scenario(const std::string& protocol, const std::string& extra) {
+  return "seed: 5\nduration_s: 4\ndrain_s: 3\n"
+         "consensus: {protocol: " +
+         protocol +
+         ", nodes: 7}\n"
+         "workload: {kind: ehr, clients: 8, rate_tps: 150, forged_fraction: 0.05}\n"
+         "ledger: {verify: every-node}\n"
+         "network: {topology: full_mesh, latency_ms: 3, jitter: {dist: exponential, mean_ms: "
+         "0.5}}\n" +
+         extra;
+}
+
+void expect_memo_changes_nothing(const std::string& text) {
+  const Ran with = run(text, true);
+  const Ran without = run(text, false);
+  ASSERT_TRUE(with.outcome.complete) << with.outcome.stop_reason;
+  EXPECT_TRUE(with.sim->safety().violations().empty());
+  EXPECT_GT(with.sim->nodes()[0]->chain().height(), 5u);
+  // The memo did its work: most validators took another's execution...
+  const ExecutionMemo& memo = with.sim->shared().execution_memo;
+  EXPECT_GT(memo.hits(), 3 * memo.misses());
+  // ... and the other run did none.
+  EXPECT_EQ(without.sim->shared().execution_memo.hits(), 0u);
+  expect_same_run(with.fingerprint, without.fingerprint, "with vs without the execution memo");
+}
+
+TEST(ExecutionMemoRunTest, HotStuffWithForgeriesIsTheSameRunWithAndWithoutTheMemo) {
+  expect_memo_changes_nothing(scenario("hotstuff", ""));
+}
+
+TEST(ExecutionMemoRunTest, RaftWithACrashedLeaderIsTheSameRunWithAndWithoutTheMemo) {
+  expect_memo_changes_nothing(scenario(
+      "raft", "faults:\n  - {at_s: 1.5, crash: leader}\n  - {at_s: 3, restart: crashed}\n"));
+}
+
+}  // namespace
+}  // namespace hlsim
