@@ -34,6 +34,15 @@ EventKind Kernel::register_handler(EventHandler* handler) {
   return static_cast<EventKind>(handlers_.size() - 1);
 }
 
+void Kernel::observe(const Event& e) {
+  if (digest_enabled_) {
+    digest_ = mix(mix(digest_, static_cast<std::uint64_t>(e.time_ns)),
+                  (static_cast<std::uint64_t>(e.node) << 32) ^ (std::uint64_t{e.kind} << 24) ^
+                      (e.arg * 0x100000001b3ULL));
+  }
+  if (tracer_) tracer_(e);
+}
+
 std::uint64_t Kernel::run(TimeNs until_ns) {
   stop_requested_ = false;
   std::uint64_t handled = 0;
@@ -46,11 +55,8 @@ std::uint64_t Kernel::run(TimeNs until_ns) {
     }
     const Event e = queue_.pop();
     now_ns_ = e.time_ns;
-    digest_ = mix(mix(digest_, static_cast<std::uint64_t>(e.time_ns)),
-                  (static_cast<std::uint64_t>(e.node) << 32) ^ (std::uint64_t{e.kind} << 24) ^
-                      (e.arg * 0x100000001b3ULL));
-    if (tracer_) [[unlikely]]
-      tracer_(e);
+    if (observed_) [[unlikely]]
+      observe(e);
     handlers_[e.kind]->handle(e);
     ++handled;
     if (stop_requested_) break;

@@ -105,6 +105,8 @@ class Simulation {
   void disable_execution_memo() { shared_->execution_memo = ExecutionMemo(0); }
   const Network& network() const { return *network_; }
   std::uint64_t events() const { return kernel_.events_handled(); }
+  // Before run(): keep the kernel's digest of every event handled (Kernel::enable_trace_digest).
+  void enable_trace_digest() { kernel_.enable_trace_digest(); }
   // The kernel's digest of every event handled so far (Kernel::trace_digest).
   std::uint64_t trace_digest() const { return kernel_.trace_digest(); }
   // Sends a readable line per event to `sink` from now on (nullptr: stop). The run is unchanged.

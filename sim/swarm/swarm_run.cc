@@ -118,6 +118,7 @@ SwarmResult run_swarm_case(const SwarmCase& c, const std::string& data_dir,
       r.detail = "the generated scenario did not build: " + sim.error().message;
       return r;
     }
+    sim.value()->enable_trace_digest();
     if (trace) sim.value()->trace_events(trace);
     const RunOutcome out = sim.value()->run(interrupt, nullptr);
     r.digest = sim.value()->trace_digest();

@@ -169,6 +169,7 @@ TEST(KernelTest, TraceDigestIdentifiesTheSequenceOfEventsHandled) {
     Recorder r(k);
     const EventKind kind = k.register_handler(&r);
     std::uint64_t seen = 0;
+    k.enable_trace_digest();
     if (traced) k.set_tracer([&](const Event&) { ++seen; });
     for (const Event& e : events) k.schedule(e.time_ns, e.node, kind, e.arg);
     k.run(kTimeNever);
@@ -187,6 +188,15 @@ TEST(KernelTest, TraceDigestIdentifiesTheSequenceOfEventsHandled) {
   EXPECT_NE(d, digest_of(other_node, false));
   EXPECT_NE(d, digest_of(other_arg, false));
   EXPECT_NE(d, digest_of({base[0], base[1]}, false));
+  // Not enabled: the digest stays at its start value, whatever runs.
+  Kernel plain;
+  Recorder r(plain);
+  const EventKind kind = plain.register_handler(&r);
+  const std::uint64_t start = plain.trace_digest();
+  for (const Event& e : base) plain.schedule(e.time_ns, e.node, kind, e.arg);
+  plain.run(kTimeNever);
+  EXPECT_EQ(plain.events_handled(), base.size());
+  EXPECT_EQ(plain.trace_digest(), start);
 }
 
 TEST(KernelTest, ManyEventsRunInNondecreasingTimeOrder) {
