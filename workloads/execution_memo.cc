@@ -25,26 +25,9 @@ Hash256 ExecutionMemo::key_of(const Hash256& root_before, const Block& block,
   return sha256(input);
 }
 
-const ExecutionMemo::Entry* ExecutionMemo::find(const Hash256& key) {
-  if (capacity_ == 0) return nullptr;
-  const auto it = entries_.find(key);
-  if (it == entries_.end()) {
-    ++misses_;
-    return nullptr;
-  }
-  ++hits_;
-  return &it->second;
-}
-
 void ExecutionMemo::insert(const Hash256& key, Entry entry) {
   assert(entry.run != nullptr);
-  if (capacity_ == 0) return;
-  if (!entries_.try_emplace(key, std::move(entry)).second) return;
-  order_.push_back(key);
-  if (order_.size() > capacity_) {
-    entries_.erase(order_.front());
-    order_.pop_front();
-  }
+  entries_.insert(key, std::move(entry));
 }
 
 }  // namespace hlsim

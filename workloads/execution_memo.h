@@ -25,12 +25,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <span>
-#include <unordered_map>
 
 #include "ledger/block.h"
+#include "ledger/bounded_memo.h"
 #include "workloads/execute.h"
 
 namespace hlsim {
@@ -44,7 +43,7 @@ class ExecutionMemo {
   };
 
   // `capacity` 0 disables the memo: find() never hits and insert() keeps nothing.
-  explicit ExecutionMemo(std::size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
+  explicit ExecutionMemo(std::size_t capacity = kDefaultCapacity) : entries_(capacity) {}
 
   // The key of executing `block` with verification flags `valid` on a state whose root is
   // `root_before`. REQUIRES: valid.size() == block.txs.size().
@@ -52,25 +51,21 @@ class ExecutionMemo {
                         std::span<const std::uint8_t> valid);
 
   // The entry for `key`, or null. The pointer is valid until the next insert().
-  const Entry* find(const Hash256& key);
+  const Entry* find(const Hash256& key) { return entries_.find(key); }
   // Records an execution. REQUIRES: entry.run non-null and the result of executing the block
   // `key` names (a key already present keeps its entry).
   void insert(const Hash256& key, Entry entry);
 
-  bool enabled() const { return capacity_ > 0; }
-  std::uint64_t hits() const { return hits_; }
-  std::uint64_t misses() const { return misses_; }
+  bool enabled() const { return entries_.enabled(); }
+  std::uint64_t hits() const { return entries_.hits(); }
+  std::uint64_t misses() const { return entries_.misses(); }
 
   // Blocks kept: enough for every validator of a large cluster to commit a block a few hundred
   // blocks after the first one did.
   static constexpr std::size_t kDefaultCapacity = 512;
 
  private:
-  std::size_t capacity_;
-  std::unordered_map<Hash256, Entry, Hash256Hasher> entries_;
-  std::deque<Hash256> order_;  // insertion order, oldest first, for eviction
-  std::uint64_t hits_ = 0;
-  std::uint64_t misses_ = 0;
+  BoundedMemo<Entry> entries_;
 };
 
 }  // namespace hlsim

@@ -294,22 +294,43 @@ BlockRef Node::seal_block(Height height, const Hash256& prev_hash, std::uint64_t
 }
 
 std::optional<BlockRef> Node::decode_block(ByteView encoded) {
+  // Decoding and checking a block are pure functions of its bytes and of the run's validator keys,
+  // which every node shares: the first node to decode a block keeps the result, and the others
+  // take it (and share its memory) and charge the same simulated cost. Under every-node
+  // verification each of them still checks the proposer's signature and the transaction root for
+  // real, as that policy promises.
+  BoundedMemo<BlockRef>& memo = shared_->decoded_blocks;
+  const Hash256 key = memo.enabled() ? sha256(encoded) : Hash256{};
+  if (const BlockRef* known = memo.enabled() ? memo.find(key) : nullptr) {
+    charge(block_check_cost_ns(encoded.size(), **known));
+    if (shared_->verifier.policy() == VerifyPolicy::kEveryNode &&
+        check_block(**known, shared_->verifier) != BlockCheck::kOk) {
+      return std::nullopt;
+    }
+    return *known;
+  }
   auto block = Block::decode(encoded);
   if (!block) {
     charge(profile().hash_cost_ns(encoded.size()));
     return std::nullopt;
   }
-  // Decoding hashed every transaction body and the header; checking rebuilds the Merkle root and
-  // verifies the proposer's signature.
-  charge(profile().hash_cost_ns(encoded.size()) + merkle_cost_ns(block->txs.size()) +
-         profile().verify_cost_ns(block->header.proposer_key.scheme));
+  charge(block_check_cost_ns(encoded.size(), *block));
   // Only a member may propose: the signer must be the validator the header names.
   const NodeId proposer = block->header.proposer;
   if (proposer >= cluster_size_ || block->header.proposer_key != public_key_of(proposer)) {
     return std::nullopt;
   }
   if (check_block(*block, shared_->verifier) != BlockCheck::kOk) return std::nullopt;
-  return std::make_shared<const Block>(std::move(*block));
+  BlockRef ref = std::make_shared<const Block>(std::move(*block));
+  memo.insert(key, ref);
+  return ref;
+}
+
+TimeNs Node::block_check_cost_ns(std::size_t encoded_bytes, const Block& block) const {
+  // Decoding hashed every transaction body and the header; checking rebuilds the Merkle root and
+  // verifies the proposer's signature.
+  return profile().hash_cost_ns(encoded_bytes) + merkle_cost_ns(block.txs.size()) +
+         profile().verify_cost_ns(block.header.proposer_key.scheme);
 }
 
 }  // namespace hlsim

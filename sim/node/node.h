@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "consensus/protocol.h"
+#include "ledger/bounded_memo.h"
 #include "ledger/chain.h"
 #include "ledger/crypto/signature.h"
 #include "ledger/hardware_profile.h"
@@ -76,6 +77,11 @@ struct NodeShared {
   Verifier verifier;
   // Block executions already done by a validator, for the others (workloads/execution_memo.h).
   ExecutionMemo execution_memo;
+  // Blocks already decoded and checked by a node, by the SHA-256 of their encoding, for the others
+  // (Node::decode_block). Enough for every node of a large cluster to receive a block a few
+  // hundred blocks after the first did.
+  BoundedMemo<BlockRef> decoded_blocks{kDecodedBlocksKept};
+  static constexpr std::size_t kDecodedBlocksKept = 512;
   HardwareProfile profile;
   // Ledger storage: "memory", or "rocksdb" with node i's database in <storage_dir>/node-<i>.
   std::string storage = "memory";
@@ -170,6 +176,8 @@ class Node final : public Context, public NodeCrypto {
  private:
   const HardwareProfile& profile() const { return shared_->profile; }
   TimeNs merkle_cost_ns(std::size_t leaves) const;
+  // What decoding and checking a well-formed block of `encoded_bytes` costs.
+  TimeNs block_check_cost_ns(std::size_t encoded_bytes, const Block& block) const;
   TimeNs state_tree_cost_ns(std::size_t writes) const;
 
   NodeId id_;

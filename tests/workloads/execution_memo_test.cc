@@ -1,5 +1,5 @@
 // ExecutionMemo: what its key binds (state, block, each transaction and its verification flag),
-// hits and misses, eviction of the oldest entries, and the disabled memo.
+// hits and misses. Eviction and the disabled memo are BoundedMemo's (tests/ledger).
 #include "workloads/execution_memo.h"
 
 #include <gtest/gtest.h>
@@ -78,30 +78,6 @@ TEST(ExecutionMemoTest, FindsWhatWasInsertedAndCountsHitsAndMisses) {
   EXPECT_EQ(memo.find(k)->root_after, root(7));
   EXPECT_EQ(memo.hits(), 2u);
   EXPECT_EQ(memo.misses(), 1u);
-}
-
-TEST(ExecutionMemoTest, DropsTheOldestEntriesBeyondItsCapacity) {
-  ExecutionMemo memo(2);
-  std::vector<Hash256> keys;
-  for (std::uint8_t i = 0; i < 3; ++i) {
-    keys.push_back(
-        ExecutionMemo::key_of(root(i), *make_block(1, 0, 1), std::vector<std::uint8_t>{1}));
-    memo.insert(keys.back(), entry(i, i));
-  }
-  EXPECT_EQ(memo.find(keys[0]), nullptr);
-  ASSERT_NE(memo.find(keys[1]), nullptr);
-  ASSERT_NE(memo.find(keys[2]), nullptr);
-  EXPECT_EQ(memo.find(keys[2])->root_after, root(2));
-}
-
-TEST(ExecutionMemoTest, CapacityZeroKeepsNothing) {
-  ExecutionMemo memo(0);
-  EXPECT_FALSE(memo.enabled());
-  const Hash256 k =
-      ExecutionMemo::key_of(root(1), *make_block(1, 0, 1), std::vector<std::uint8_t>{1});
-  memo.insert(k, entry(1, 1));
-  EXPECT_EQ(memo.find(k), nullptr);
-  EXPECT_EQ(memo.hits() + memo.misses(), 0u);
 }
 
 }  // namespace

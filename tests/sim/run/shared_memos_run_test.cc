@@ -1,6 +1,7 @@
-// The execution memo (workloads/execution_memo.h) changes host work only: a run with it and the
-// same run with every validator executing every block itself simulate exactly the same thing,
-// down to every node's state root at every height. Shown for a leader-based protocol whose
+// The run's shared memos, of executed blocks (workloads/execution_memo.h) and of decoded blocks
+// (Node::decode_block), change host work only: a run with them and the same run with every
+// validator decoding and executing every block itself simulate exactly the same thing, down to
+// every node's state root at every height. Shown for a leader-based protocol whose
 // validators commit at different times, with a crashed validator that loses its memory store and
 // re-executes the chain from the start on recovery, and with forged transactions whose failed
 // checks are part of what the memo is keyed on.
@@ -33,7 +34,7 @@ Ran run(const std::string& text, bool memo) {
   auto sim = Simulation::create(sc.value());
   EXPECT_TRUE(sim.ok()) << (sim.ok() ? "" : sim.error().message);
   Ran r{std::move(sim.value()), {}, {}};
-  if (!memo) r.sim->disable_execution_memo();
+  if (!memo) r.sim->disable_shared_memos();
   r.outcome = r.sim->run(nullptr, nullptr);
   r.fingerprint = run_fingerprint(*r.sim, r.outcome);
   return r;
@@ -57,19 +58,22 @@ void expect_memo_changes_nothing(const std::string& text) {
   ASSERT_TRUE(with.outcome.complete) << with.outcome.stop_reason;
   EXPECT_TRUE(with.sim->safety().violations().empty());
   EXPECT_GT(with.sim->nodes()[0]->chain().height(), 5u);
-  // The memo did its work: most validators took another's execution...
+  // The memos did their work: most validators took another's execution and decoded block...
   const ExecutionMemo& memo = with.sim->shared().execution_memo;
   EXPECT_GT(memo.hits(), 3 * memo.misses());
+  const BoundedMemo<BlockRef>& decoded = with.sim->shared().decoded_blocks;
+  EXPECT_GT(decoded.hits(), 3 * decoded.misses());
   // ... and the other run did none.
   EXPECT_EQ(without.sim->shared().execution_memo.hits(), 0u);
-  expect_same_run(with.fingerprint, without.fingerprint, "with vs without the execution memo");
+  EXPECT_EQ(without.sim->shared().decoded_blocks.hits(), 0u);
+  expect_same_run(with.fingerprint, without.fingerprint, "with vs without the shared memos");
 }
 
-TEST(ExecutionMemoRunTest, HotStuffWithForgeriesIsTheSameRunWithAndWithoutTheMemo) {
+TEST(SharedMemosRunTest, HotStuffWithForgeriesIsTheSameRunWithAndWithoutThem) {
   expect_memo_changes_nothing(scenario("hotstuff", ""));
 }
 
-TEST(ExecutionMemoRunTest, RaftWithACrashedLeaderIsTheSameRunWithAndWithoutTheMemo) {
+TEST(SharedMemosRunTest, RaftWithACrashedLeaderIsTheSameRunWithAndWithoutThem) {
   expect_memo_changes_nothing(scenario(
       "raft", "faults:\n  - {at_s: 1.5, crash: leader}\n  - {at_s: 3, restart: crashed}\n"));
 }
