@@ -91,11 +91,10 @@ void Chain::catch_up_tree() {
 }
 
 Status Chain::store_block(BlockRef block, std::span<const StateWrite> writes, const Hash256& root) {
-  const Bytes encoding = block->encode();
-  if (Status s = store_->commit_block(block->header.height, encoding, writes, root); !s.ok()) {
+  if (Status s = store_->commit_block_ref(block->header.height, block, writes, root); !s.ok()) {
     return s;
   }
-  block_bytes_ += encoding.size();
+  block_bytes_ += block->encoded_size();
   roots_.push_back(root);
   blocks_.push_back(std::move(block));
   return Status::Ok();

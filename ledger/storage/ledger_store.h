@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/block.h"
 #include "ledger/bytes.h"
 #include "sim/kernel/ids.h"
 #include "sim/kernel/result.h"
@@ -58,6 +59,14 @@ class LedgerStore {
   // unless h == height() + 1, or on an I/O error (the message names the directory).
   virtual Status commit_block(Height h, ByteView block_encoding, std::span<const StateWrite> writes,
                               const Hash256& state_root) = 0;
+  // As commit_block with block->encode(), for a block held decoded: a store that keeps blocks in
+  // process memory may keep the (immutable, shared) block itself and encode it only when block(h)
+  // asks, instead of a copy of its encoding per node. REQUIRES: block non-null.
+  virtual Status commit_block_ref(Height h, const BlockRef& block,
+                                  std::span<const StateWrite> writes, const Hash256& state_root) {
+    const Bytes encoding = block->encode();
+    return commit_block(h, encoding, writes, state_root);
+  }
 
   // --- run metadata (scheme, validator keys, ...), outside the state and the blocks ---
   virtual Status put_meta(std::string_view key, ByteView value) = 0;

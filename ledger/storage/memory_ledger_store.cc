@@ -26,7 +26,9 @@ void MemoryLedgerStore::for_each_state(
 
 std::optional<Bytes> MemoryLedgerStore::block(Height h) const {
   if (h == 0 || h > blocks_.size()) return std::nullopt;
-  return blocks_[h - 1];
+  const auto& stored = blocks_[h - 1];
+  if (const auto* block = std::get_if<BlockRef>(&stored)) return (*block)->encode();
+  return std::get<Bytes>(stored);
 }
 
 std::optional<Hash256> MemoryLedgerStore::state_root(Height h) const {
@@ -34,17 +36,37 @@ std::optional<Hash256> MemoryLedgerStore::state_root(Height h) const {
   return roots_[h - 1];
 }
 
-Status MemoryLedgerStore::commit_block(Height h, ByteView block_encoding,
-                                       std::span<const StateWrite> writes,
-                                       const Hash256& state_root) {
+Status MemoryLedgerStore::check_next(Height h) const {
   if (h != height() + 1) {
     return Error{"memory ledger store: cannot commit block " + std::to_string(h) +
                  ": the next height is " + std::to_string(height() + 1)};
   }
-  // The only failure past the height check is std::bad_alloc, so "atomic" needs no undo log: a
-  // throw leaves at most part of the writes applied, and an out-of-memory simulator is dead anyway.
-  blocks_.emplace_back(block_encoding.begin(), block_encoding.end());
+  return Status::Ok();
+}
+
+// The only failure past the height check is std::bad_alloc, so "atomic" needs no undo log: a
+// throw leaves at most part of the writes applied, and an out-of-memory simulator is dead anyway.
+Status MemoryLedgerStore::commit_block(Height h, ByteView block_encoding,
+                                       std::span<const StateWrite> writes,
+                                       const Hash256& state_root) {
+  if (Status s = check_next(h); !s.ok()) return s;
+  blocks_.emplace_back(Bytes(block_encoding.begin(), block_encoding.end()));
   roots_.push_back(state_root);
+  apply(writes);
+  return Status::Ok();
+}
+
+Status MemoryLedgerStore::commit_block_ref(Height h, const BlockRef& block,
+                                           std::span<const StateWrite> writes,
+                                           const Hash256& state_root) {
+  if (Status s = check_next(h); !s.ok()) return s;
+  blocks_.emplace_back(block);
+  roots_.push_back(state_root);
+  apply(writes);
+  return Status::Ok();
+}
+
+void MemoryLedgerStore::apply(std::span<const StateWrite> writes) {
   for (const StateWrite& w : writes) {
     auto it = state_.find(w.key);
     if (w.value) {
@@ -61,7 +83,6 @@ Status MemoryLedgerStore::commit_block(Height h, ByteView block_encoding,
       state_.erase(it);
     }
   }
-  return Status::Ok();
 }
 
 Status MemoryLedgerStore::put_meta(std::string_view key, ByteView value) {

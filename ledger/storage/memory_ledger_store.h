@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "ledger/storage/ledger_store.h"
@@ -35,6 +36,10 @@ class MemoryLedgerStore final : public LedgerStore {
   std::optional<Hash256> state_root(Height h) const override;
   Status commit_block(Height h, ByteView block_encoding, std::span<const StateWrite> writes,
                       const Hash256& state_root) override;
+  // Keeps `block` itself: the validators of a run share their decoded blocks, so this costs a
+  // pointer per node where an encoding would cost the block's size.
+  Status commit_block_ref(Height h, const BlockRef& block, std::span<const StateWrite> writes,
+                          const Hash256& state_root) override;
 
   Status put_meta(std::string_view key, ByteView value) override;
   std::optional<Bytes> get_meta(std::string_view key) const override;
@@ -49,7 +54,11 @@ class MemoryLedgerStore final : public LedgerStore {
   };
   std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> state_;
   std::uint64_t state_bytes_ = 0;
-  std::vector<Bytes> blocks_;   // blocks_[h - 1] is block h
+  // Fails unless h is the next height.
+  Status check_next(Height h) const;
+  void apply(std::span<const StateWrite> writes);
+
+  std::vector<std::variant<Bytes, BlockRef>> blocks_;  // blocks_[h - 1] is block h
   std::vector<Hash256> roots_;  // roots_[h - 1] is the state root after block h
   std::map<std::string, Bytes, std::less<>> meta_;
 };

@@ -74,6 +74,28 @@ std::map<std::string, std::string> dump(const LedgerStore& s) {
   return out;
 }
 
+// A block committed held decoded (commit_block_ref) reads back as its encoding, between blocks
+// committed as bytes, with its writes and root applied as commit_block would.
+TYPED_TEST(LedgerStoreTest, BlocksCommittedDecodedReadBackAsTheirEncoding) {
+  const SigningKey key = SigningKey::derive(9, "node-0");
+  const BlockRef block = seal_block(2, Hash256{}, 0, 1, 5, {}, key);
+  Hash256 root;
+  root.bytes[0] = 2;
+  const std::vector<StateWrite> first = {put("a", "1")};
+  ASSERT_TRUE(this->store_->commit_block(1, encoding(1), first, Hash256{}).ok());
+  const std::vector<StateWrite> writes = {put("b", "2"), erase("a")};
+  ASSERT_TRUE(this->store_->commit_block_ref(2, block, writes, root).ok());
+  ASSERT_TRUE(this->store_->commit_block(3, encoding(3), {}, Hash256{}).ok());
+  EXPECT_FALSE(this->store_->commit_block_ref(3, block, writes, root).ok());
+  EXPECT_EQ(this->store_->height(), 3u);
+  EXPECT_EQ(this->store_->block(1), encoding(1));
+  EXPECT_EQ(this->store_->block(2), block->encode());
+  EXPECT_EQ(this->store_->block(3), encoding(3));
+  EXPECT_EQ(this->store_->state_root(2), root);
+  EXPECT_EQ(this->store_->get("a"), std::nullopt);
+  EXPECT_EQ(this->store_->get("b"), "2");
+}
+
 TYPED_TEST(LedgerStoreTest, StartsEmpty) {
   LedgerStore& s = *this->store_;
   EXPECT_EQ(s.height(), 0u);
