@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -47,6 +48,17 @@ std::string summary_path_for(const std::string& h5_path) {
   fs::path p(h5_path);
   p.replace_extension(".summary.json");
   return p.string();
+}
+
+// Ends the process once a run's results are written and closed, without destroying the
+// simulation. Freeing its millions of small objects one by one took a fifth of a 1,000-validator
+// run's wall time; the operating system takes the memory back at once. Only for memory storage:
+// RocksDB ledgers are closed properly by the normal return.
+[[noreturn]] void exit_without_teardown(int code) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
 
 int run(const RunOptions& opt) {
@@ -165,9 +177,14 @@ int run(const RunOptions& opt) {
       std::cout << "  ledgers: " << ledger_dir_for(out_path) << "/node-<i> (RocksDB)\n";
     }
   }
-  if (!summary.violations.empty()) return kExitFailed;
-  if (!outcome.complete) return kExitInterrupted;
-  return kExitOk;
+  int code = kExitOk;
+  if (!summary.violations.empty()) {
+    code = kExitFailed;
+  } else if (!outcome.complete) {
+    code = kExitInterrupted;
+  }
+  if (scenario.value().ledger.storage == "memory") exit_without_teardown(code);
+  return code;
 }
 
 }  // namespace
