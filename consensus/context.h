@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "consensus/message.h"
+#include "consensus/shared_decode.h"
 #include "ledger/block.h"
 #include "ledger/chain.h"
 #include "ledger/crypto/signature.h"
@@ -100,6 +101,11 @@ class Context {
   // finds on its own.
   virtual void note_reorg(Height fork_height, std::uint32_t depth_blocks,
                           std::uint32_t own_blocks) = 0;
+
+  // Where a protocol may share the decoding of a broadcast message with the other receivers
+  // (decode_shared, consensus/shared_decode.h); null when there is none (each decodes its own).
+  // The simulator shares one per run; a hand-stepped test context need not.
+  virtual MessageDecodeMemo* decode_memo() { return nullptr; }
 };
 
 }  // namespace hlsim

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
-#include <unordered_set>
 #include <utility>
 
 namespace hlsim {
@@ -100,7 +99,11 @@ void HotStuff::on_message(Context& ctx, NodeId from, const Message& msg) {
   // Malformed bodies are dropped: nothing answers them and the state does not change.
   switch (static_cast<HotStuffMessageType>(msg.type)) {
     case HotStuffMessageType::kProposal:
-      if (auto m = decode_proposal(body)) handle_proposal(ctx, from, *m);
+      // Every validator receives the same proposal and its certificate of n - f votes: decode it
+      // once for all (shared_decode.h). Each still checks what its verification policy says.
+      if (auto m = decode_shared<hotstuff::Proposal>(ctx.decode_memo(), msg, decode_proposal)) {
+        handle_proposal(ctx, from, *m);
+      }
       break;
     case HotStuffMessageType::kVote:
       if (auto m = decode_vote(body)) handle_vote(ctx, from, *m);
@@ -109,7 +112,9 @@ void HotStuff::on_message(Context& ctx, NodeId from, const Message& msg) {
       if (auto m = decode_new_view(body)) handle_new_view(ctx, from, *m);
       break;
     case HotStuffMessageType::kTxGossip:
-      if (auto m = decode_tx_gossip(body)) handle_tx_gossip(ctx, *m);
+      if (auto m = decode_shared<hotstuff::TxGossip>(ctx.decode_memo(), msg, decode_tx_gossip)) {
+        handle_tx_gossip(ctx, *m);
+      }
       break;
     case HotStuffMessageType::kFetch:
       if (auto m = decode_fetch(body)) handle_fetch(ctx, from, *m);
@@ -218,7 +223,7 @@ bool HotStuff::txs_valid(const Block& block, const Chain& ledger) const {
       core_.uncommitted_txs(block.header.prev_hash, block.header.height - 1, ledger);
   hotstuff::Mempool::IdSet seen;
   for (const TxRef& tx : block.txs) {
-    if (!seen.insert(tx->id).second || mempool_.committed(tx->id) || ancestors.contains(tx->id)) {
+    if (!seen.insert(tx->id) || mempool_.committed(tx->id) || ancestors.contains(tx->id)) {
       return false;
     }
   }

@@ -64,9 +64,8 @@ Core::Ancestry Core::ancestry(const Hash256& hash, Height height, const Chain& l
   return {h == committed ? Link::kConnected : Link::kConflicting, {}, 0};
 }
 
-std::unordered_set<Hash256, Hash256Hasher> Core::uncommitted_txs(const Hash256& hash, Height height,
-                                                                 const Chain& ledger) const {
-  std::unordered_set<Hash256, Hash256Hasher> ids;
+Hash256Set Core::uncommitted_txs(const Hash256& hash, Height height, const Chain& ledger) const {
+  Hash256Set ids;
   Hash256 h = hash;
   for (Height ht = height; ht > ledger.height(); --ht) {
     const BlockRef* b = find(h);

@@ -27,12 +27,12 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <unordered_set>
 #include <vector>
 
 #include "consensus/hotstuff/hotstuff_messages.h"
 #include "ledger/block.h"
 #include "ledger/chain.h"
+#include "ledger/hash256_map.h"
 
 namespace hlsim::hotstuff {
 
@@ -81,8 +81,7 @@ class Core {
   // Walks from the block down to the ledger's head.
   Ancestry ancestry(const Hash256& hash, Height height, const Chain& ledger) const;
   // Ids of the transactions in the block and its uncommitted ancestors. REQUIRES: connected.
-  std::unordered_set<Hash256, Hash256Hasher> uncommitted_txs(const Hash256& hash, Height height,
-                                                             const Chain& ledger) const;
+  Hash256Set uncommitted_txs(const Hash256& hash, Height height, const Chain& ledger) const;
   // Forgets the blocks at or below the ledger's height (committed, or on abandoned forks).
   void prune(const Chain& ledger);
   std::size_t tree_size() const { return tree_.size(); }

@@ -7,7 +7,7 @@ bool Mempool::add(const TxRef& tx, bool own, TimeNs now) {
   if (!tx || committed_.contains(tx->id) || index_.contains(tx->id)) return false;
   const std::uint64_t seq = next_seq_++;
   pending_.emplace(seq, Entry{tx, !own, now});
-  index_.emplace(tx->id, seq);
+  index_.try_emplace(tx->id, seq);
   if (own) ++fresh_;
   return true;
 }
@@ -15,12 +15,12 @@ bool Mempool::add(const TxRef& tx, bool own, TimeNs now) {
 void Mempool::on_commit(const Block& block) {
   for (const TxRef& tx : block.txs) {
     committed_.insert(tx->id);
-    auto it = index_.find(tx->id);
-    if (it == index_.end()) continue;
-    auto entry = pending_.find(it->second);
+    const std::uint64_t* seq = index_.find(tx->id);
+    if (seq == nullptr) continue;
+    auto entry = pending_.find(*seq);
     if (!entry->second.gossiped) --fresh_;
     pending_.erase(entry);
-    index_.erase(it);
+    index_.erase(tx->id);
   }
 }
 

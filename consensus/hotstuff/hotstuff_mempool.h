@@ -15,12 +15,11 @@
 
 #include <cstdint>
 #include <map>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "ledger/block.h"
 #include "ledger/chain.h"
+#include "ledger/hash256_map.h"
 #include "ledger/transaction.h"
 #include "sim/kernel/time.h"
 
@@ -28,7 +27,7 @@ namespace hlsim::hotstuff {
 
 class Mempool {
  public:
-  using IdSet = std::unordered_set<Hash256, Hash256Hasher>;
+  using IdSet = Hash256Set;
 
   // Adds a transaction neither committed nor already pending; `own` when this node's client
   // handed it over (it is then due for the next gossip). True when added.
@@ -61,7 +60,7 @@ class Mempool {
     TimeNs last_ns = 0;     // last sent or received
   };
   std::map<std::uint64_t, Entry> pending_;  // by arrival
-  std::unordered_map<Hash256, std::uint64_t, Hash256Hasher> index_;
+  Hash256Map<std::uint64_t> index_;
   IdSet committed_;
   std::uint64_t next_seq_ = 0;
   std::size_t fresh_ = 0;

@@ -151,7 +151,10 @@ void Pbft::on_message(Context& ctx, NodeId from, const Message& msg) {
   // Malformed bodies are dropped without a reply.
   switch (static_cast<PbftMessageType>(msg.type)) {
     case PbftMessageType::kPrePrepare:
-      if (auto m = decode_pre_prepare(body)) handle_pre_prepare(ctx, from, *m);
+      // Every backup receives the same pre-prepare: decode it once for all (shared_decode.h).
+      if (auto m = decode_shared<pbft::PrePrepare>(ctx.decode_memo(), msg, decode_pre_prepare)) {
+        handle_pre_prepare(ctx, from, *m);
+      }
       break;
     case PbftMessageType::kPrepare:
     case PbftMessageType::kCommit:

@@ -99,7 +99,10 @@ void Poa::on_message(Context& ctx, NodeId from, const Message& msg) {
       handle_block(ctx, from, msg);
       break;
     case PoaMessageType::kTxGossip:
-      if (auto m = decode_poa_tx_gossip(body)) handle_tx_gossip(*m);
+      // Every authority receives the same batch: decode it once for all (shared_decode.h).
+      if (auto m = decode_shared<PoaTxGossip>(ctx.decode_memo(), msg, decode_poa_tx_gossip)) {
+        handle_tx_gossip(*m);
+      }
       break;
     case PoaMessageType::kFetch:
       if (auto m = decode_poa_fetch(body)) handle_fetch(ctx, from, *m);
@@ -155,7 +158,7 @@ void Poa::try_seal(Context& ctx) {
   if (step <= pos.step) return;
 
   // Leave out what the chain being extended already holds, committed or tentative.
-  std::unordered_set<Hash256, Hash256Hasher> in_chain;
+  Hash256Set in_chain;
   for (const BlockRef& b : tree_.best_chain()) {
     for (const TxRef& tx : b->txs) in_chain.insert(tx->id);
   }
@@ -278,9 +281,9 @@ bool Poa::fits_parent(const Block& block) const {
   }
   // No transaction twice on one chain: not within the block, not in its tentative ancestors,
   // not committed.
-  std::unordered_set<Hash256, Hash256Hasher> ids;
+  Hash256Set ids;
   for (const TxRef& tx : block.txs) {
-    if (!ids.insert(tx->id).second || is_committed(tx->id)) return false;
+    if (!ids.insert(tx->id) || is_committed(tx->id)) return false;
   }
   if (ids.empty()) return true;
   for (Hash256 h = block.header.prev_hash; h != tree_.root_hash();) {

@@ -56,7 +56,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -66,6 +65,7 @@
 #include "consensus/poa/poa_messages.h"
 #include "consensus/poa/poa_params.h"
 #include "consensus/protocol.h"
+#include "ledger/hash256_map.h"
 
 namespace hlsim {
 
@@ -160,7 +160,7 @@ class Poa final : public Protocol {
   std::uint64_t step_ = 0;
   bool catching_up_ = false;
   PoaMempool mempool_;
-  std::unordered_set<Hash256, Hash256Hasher> committed_ids_;  // lookups only
+  Hash256Set committed_ids_;
   std::vector<TxRef> gossip_batch_;  // accepted from own clients since the last tx-gossip
   std::optional<TimerId> step_timer_;
   std::optional<TimerId> gossip_timer_;

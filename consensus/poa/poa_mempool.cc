@@ -7,15 +7,15 @@ bool PoaMempool::add(const TxRef& tx) {
   if (!tx || seq_of_.contains(tx->id)) return false;
   const std::uint64_t seq = next_seq_++;
   by_seq_.emplace(seq, tx);
-  seq_of_.emplace(tx->id, seq);
+  seq_of_.try_emplace(tx->id, seq);
   return true;
 }
 
 void PoaMempool::erase(const Hash256& id) {
-  auto it = seq_of_.find(id);
-  if (it == seq_of_.end()) return;
-  by_seq_.erase(it->second);
-  seq_of_.erase(it);
+  const std::uint64_t* seq = seq_of_.find(id);
+  if (seq == nullptr) return;
+  by_seq_.erase(*seq);
+  seq_of_.erase(id);
 }
 
 void PoaMempool::clear() {

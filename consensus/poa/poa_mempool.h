@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <unordered_map>
 #include <vector>
 
 #include "ledger/bytes.h"
+#include "ledger/hash256_map.h"
 #include "ledger/transaction.h"
 
 namespace hlsim {
@@ -33,7 +33,7 @@ class PoaMempool {
 
  private:
   std::map<std::uint64_t, TxRef> by_seq_;
-  std::unordered_map<Hash256, std::uint64_t, Hash256Hasher> seq_of_;  // lookups only
+  Hash256Map<std::uint64_t> seq_of_;
   std::uint64_t next_seq_ = 0;
 };
 

@@ -564,7 +564,8 @@ void Tendermint::after_sync_progress() {
 
 void Tendermint::handle_tx_gossip(const Message& msg) {
   Context& ctx = *ctx_;
-  std::optional<std::vector<TxRef>> txs = decode_tx_gossip(msg.view());
+  // Every validator receives the same batch: decode it once for all (shared_decode.h).
+  const auto txs = decode_shared<std::vector<TxRef>>(ctx.decode_memo(), msg, decode_tx_gossip);
   if (!txs) return;
   bool added = false;
   for (const TxRef& tx : *txs) {

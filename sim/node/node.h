@@ -82,6 +82,10 @@ struct NodeShared {
   // hundred blocks after the first did.
   BoundedMemo<BlockRef> decoded_blocks{kDecodedBlocksKept};
   static constexpr std::size_t kDecodedBlocksKept = 512;
+  // Broadcast message bodies already decoded by a receiver, for the others (Context::decode_memo).
+  // Enough for the broadcasts in flight at once in a cluster of 1,000 gossiping validators.
+  MessageDecodeMemo decoded_messages{kDecodedMessagesKept};
+  static constexpr std::size_t kDecodedMessagesKept = 2048;
   HardwareProfile profile;
   // Ledger storage: "memory", or "rocksdb" with node i's database in <storage_dir>/node-<i>.
   std::string storage = "memory";
@@ -157,6 +161,7 @@ class Node final : public Context, public NodeCrypto {
                   std::uint32_t own_blocks) override {
     outbox_.reorgs.push_back(ReorgNote{fork_height, depth_blocks, own_blocks});
   }
+  MessageDecodeMemo* decode_memo() override { return &shared_->decoded_messages; }
 
   // --- NodeCrypto ---
   const PublicKey& public_key() const override { return key_.public_key(); }

@@ -99,12 +99,14 @@ class Simulation {
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
   const NetworkCounters& network_counters() const { return net_counters_; }
   const NodeShared& shared() const { return *shared_; }
-  // Before run(): every node decodes every block and executes it itself instead of taking an
-  // identical result from the run's memos (Node::decode_block, workloads/execution_memo.h). The
-  // run is the same; only the host works more. For the tests that show it.
+  // Before run(): every node decodes every block and message and executes every block itself
+  // instead of taking an identical result from the run's memos (Node::decode_block,
+  // Context::decode_memo, workloads/execution_memo.h). The run is the same; only the host works
+  // more. For the tests that show it.
   void disable_shared_memos() {
     shared_->execution_memo = ExecutionMemo(0);
     shared_->decoded_blocks = BoundedMemo<BlockRef>(0);
+    shared_->decoded_messages = MessageDecodeMemo(0);
   }
   const Network& network() const { return *network_; }
   std::uint64_t events() const { return kernel_.events_handled(); }

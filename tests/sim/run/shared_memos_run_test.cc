@@ -1,10 +1,12 @@
-// The run's shared memos, of executed blocks (workloads/execution_memo.h) and of decoded blocks
-// (Node::decode_block), change host work only: a run with them and the same run with every
-// validator decoding and executing every block itself simulate exactly the same thing, down to
-// every node's state root at every height. Shown for a leader-based protocol whose
-// validators commit at different times, with a crashed validator that loses its memory store and
-// re-executes the chain from the start on recovery, and with forged transactions whose failed
-// checks are part of what the memo is keyed on.
+// The run's shared memos, of executed blocks (workloads/execution_memo.h), of decoded blocks
+// (Node::decode_block) and of decoded broadcast messages (consensus/shared_decode.h), change host
+// work only: a run with them and the same run with every validator decoding and executing
+// everything itself simulate exactly the same thing, down to every node's state root at every
+// height. Shown for each protocol that shares message decodings, for a leader-based protocol
+// whose validators commit at different times, with a crashed validator that loses its memory
+// store and re-executes the chain from the start on recovery, with a partition that splits proof
+// of authority's sealers for a second, and with forged transactions whose failed checks are part of
+// what the execution memo is keyed on.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -40,11 +42,12 @@ Ran run(const std::string& text, bool memo) {
   return r;
 }
 
-std::string scenario(const std::string& protocol, const std::string& extra) {
+std::string scenario(const std::string& protocol, const std::string& extra,
+                     const std::string& consensus_extra = "") {
   return "seed: 5\nduration_s: 4\ndrain_s: 3\n"
          "consensus: {protocol: " +
-         protocol +
-         ", nodes: 7}\n"
+         protocol + ", nodes: 7" + consensus_extra +
+         "}\n"
          "workload: {kind: ehr, clients: 8, rate_tps: 150, forged_fraction: 0.05}\n"
          "ledger: {verify: every-node}\n"
          "network: {topology: full_mesh, latency_ms: 3, jitter: {dist: exponential, mean_ms: "
@@ -52,7 +55,7 @@ std::string scenario(const std::string& protocol, const std::string& extra) {
          extra;
 }
 
-void expect_memo_changes_nothing(const std::string& text) {
+void expect_memo_changes_nothing(const std::string& text, bool shares_messages) {
   const Ran with = run(text, true);
   const Ran without = run(text, false);
   ASSERT_TRUE(with.outcome.complete) << with.outcome.stop_reason;
@@ -63,19 +66,46 @@ void expect_memo_changes_nothing(const std::string& text) {
   EXPECT_GT(memo.hits(), 3 * memo.misses());
   const BoundedMemo<BlockRef>& decoded = with.sim->shared().decoded_blocks;
   EXPECT_GT(decoded.hits(), 3 * decoded.misses());
+  // ... and, for protocols that broadcast gossip or proposals, another's decoded message ...
+  const MessageDecodeMemo& messages = with.sim->shared().decoded_messages;
+  if (shares_messages) {
+    EXPECT_GT(messages.hits(), 3 * messages.misses());
+  } else {
+    EXPECT_EQ(messages.hits() + messages.misses(), 0u);
+  }
   // ... and the other run did none.
   EXPECT_EQ(without.sim->shared().execution_memo.hits(), 0u);
   EXPECT_EQ(without.sim->shared().decoded_blocks.hits(), 0u);
+  EXPECT_EQ(without.sim->shared().decoded_messages.hits(), 0u);
   expect_same_run(with.fingerprint, without.fingerprint, "with vs without the shared memos");
 }
 
 TEST(SharedMemosRunTest, HotStuffWithForgeriesIsTheSameRunWithAndWithoutThem) {
-  expect_memo_changes_nothing(scenario("hotstuff", ""));
+  expect_memo_changes_nothing(scenario("hotstuff", ""), true);
+}
+
+TEST(SharedMemosRunTest, PoaThroughAPartitionIsTheSameRunWithAndWithoutThem) {
+  expect_memo_changes_nothing(
+      scenario("poa",
+               "faults:\n  - {at_s: 1, until_s: 2, partition: {groups: {a: [0, 1, 2, 3, 4], b: "
+               "[5, 6]}}}\n",
+               ", step_duration_ms: 200, mempool_gossip_ms: 50"),
+      true);
+}
+
+TEST(SharedMemosRunTest, TendermintIsTheSameRunWithAndWithoutThem) {
+  expect_memo_changes_nothing(scenario("tendermint", ""), true);
+}
+
+TEST(SharedMemosRunTest, PbftIsTheSameRunWithAndWithoutThem) {
+  expect_memo_changes_nothing(scenario("pbft", ""), true);
 }
 
 TEST(SharedMemosRunTest, RaftWithACrashedLeaderIsTheSameRunWithAndWithoutThem) {
-  expect_memo_changes_nothing(scenario(
-      "raft", "faults:\n  - {at_s: 1.5, crash: leader}\n  - {at_s: 3, restart: crashed}\n"));
+  expect_memo_changes_nothing(
+      scenario("raft",
+               "faults:\n  - {at_s: 1.5, crash: leader}\n  - {at_s: 3, restart: crashed}\n"),
+      false);
 }
 
 }  // namespace

@@ -1,0 +1,80 @@
+// Shared decodings of broadcast messages.
+//
+// A broadcast hands every receiver the same immutable body (Message::body is shared). Decoding it
+// is a pure function of those bytes, so the first receiver's decoding can serve the others: at
+// 1,000 validators, decoding each tx-gossip batch and each quorum certificate once per run
+// instead of once per validator. Simulated results are unchanged, because each receiver gets a
+// value equal to its own decoding would have been, and whatever a protocol charges for handling
+// the message it still charges; only the host works less.
+//
+// The memo is keyed by the body object itself (it holds a reference, so the object and its
+// address stay unique while the entry lives) and the message type, and checked against the
+// decoded C++ type. A body decoded into two types is simply decoded twice. A malformed body is
+// never kept: each receiver finds it malformed itself. The oldest entries beyond the capacity are
+// dropped. Not thread-safe: one memo per simulation thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <typeinfo>
+#include <unordered_map>
+#include <utility>
+
+#include "consensus/message.h"
+
+namespace hlsim {
+
+class MessageDecodeMemo {
+ public:
+  // `capacity` 0 disables the memo.
+  explicit MessageDecodeMemo(std::size_t capacity) : capacity_(capacity) {}
+
+  bool enabled() const { return capacity_ > 0; }
+
+  // The value kept for this body object and type, decoded as `type`; null if none. Counts a hit
+  // or a miss.
+  std::shared_ptr<const void> find(const Message& msg, const std::type_info& type);
+  // Keeps `value`, msg's body decoded as `type`. A body already kept keeps its first value.
+  void insert(const Message& msg, const std::type_info& type, std::shared_ptr<const void> value);
+
+  std::size_t size() const { return entries_.size(); }
+  std::uint64_t hits() const { return hits_; }
+  std::uint64_t misses() const { return misses_; }
+
+ private:
+  struct Entry {
+    std::shared_ptr<const Bytes> body;  // keeps the key's address unique while kept
+    std::uint16_t message_type = 0;
+    const std::type_info* type = nullptr;
+    std::shared_ptr<const void> value;
+  };
+  std::size_t capacity_;
+  // Keyed by address only for lookup; nothing ever iterates it, so the order of addresses
+  // cannot reach a result.
+  std::unordered_map<const Bytes*, Entry> entries_;
+  std::deque<const Bytes*> order_;  // insertion order, for eviction
+  std::uint64_t hits_ = 0;
+  std::uint64_t misses_ = 0;
+};
+
+// msg's body decoded by `decode` (ByteView -> std::optional<T>, a pure function of the bytes),
+// shared through `memo` when there is one; null when the body is malformed.
+template <class T, class Decode>
+std::shared_ptr<const T> decode_shared(MessageDecodeMemo* memo, const Message& msg,
+                                       Decode&& decode) {
+  if (memo != nullptr && memo->enabled() && msg.body) {
+    if (auto kept = memo->find(msg, typeid(T))) {
+      return std::static_pointer_cast<const T>(std::move(kept));
+    }
+  }
+  std::optional<T> decoded = decode(msg.view());
+  if (!decoded) return nullptr;
+  auto value = std::make_shared<const T>(std::move(*decoded));
+  if (memo != nullptr && memo->enabled() && msg.body) memo->insert(msg, typeid(T), value);
+  return value;
+}
+
+}  // namespace hlsim
