@@ -54,6 +54,13 @@ class NodeCrypto {
   // proposer-signature verification. nullopt if malformed, not intact or not from a member.
   // Transactions' own signatures are checked when the block is committed, not here.
   virtual std::optional<BlockRef> decode_block(ByteView encoded) = 0;
+  // decode_block for an encoding that lies within `carrier`'s body (a received block or
+  // proposal), with the same result and charges. The simulator then shares one decoding among
+  // every receiver of that message (Context::decode_memo) instead of hashing the block again
+  // for each.
+  virtual std::optional<BlockRef> decode_block_in(const Message& /*carrier*/, ByteView encoded) {
+    return decode_block(encoded);
+  }
 };
 
 class Context {

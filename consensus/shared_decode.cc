@@ -1,12 +1,27 @@
 // MessageDecodeMemo (shared_decode.h).
 #include "consensus/shared_decode.h"
 
+#include <functional>
+
 namespace hlsim {
 
-std::shared_ptr<const void> MessageDecodeMemo::find(const Message& msg,
+std::optional<MessageDecodeMemo::Key> MessageDecodeMemo::key_of(const Message& msg, ByteView part) {
+  if (!msg.body) return std::nullopt;
+  // Compare addresses as integers: pointers into different objects are not ordered in C++.
+  const auto begin = reinterpret_cast<std::uintptr_t>(msg.body->data());
+  const auto end = begin + msg.body->size();
+  const auto at = reinterpret_cast<std::uintptr_t>(part.data());
+  if (part.empty() && msg.body->empty()) return Key{msg.body.get(), 0, 0};
+  if (at < begin || at > end || part.size() > end - at) return std::nullopt;
+  return Key{msg.body.get(), at - begin, part.size()};
+}
+
+std::shared_ptr<const void> MessageDecodeMemo::find(const Message& msg, ByteView part,
                                                     const std::type_info& type) {
-  if (capacity_ == 0 || !msg.body) return nullptr;
-  const auto it = entries_.find(msg.body.get());
+  if (capacity_ == 0) return nullptr;
+  const std::optional<Key> key = key_of(msg, part);
+  if (!key) return nullptr;
+  const auto it = entries_.find(*key);
   if (it == entries_.end() || it->second.message_type != msg.type || *it->second.type != type) {
     ++misses_;
     return nullptr;
@@ -15,13 +30,15 @@ std::shared_ptr<const void> MessageDecodeMemo::find(const Message& msg,
   return it->second.value;
 }
 
-void MessageDecodeMemo::insert(const Message& msg, const std::type_info& type,
+void MessageDecodeMemo::insert(const Message& msg, ByteView part, const std::type_info& type,
                                std::shared_ptr<const void> value) {
-  if (capacity_ == 0 || !msg.body || !value) return;
+  if (capacity_ == 0 || !value) return;
+  const std::optional<Key> key = key_of(msg, part);
+  if (!key) return;
   const auto [it, inserted] =
-      entries_.try_emplace(msg.body.get(), Entry{msg.body, msg.type, &type, std::move(value)});
+      entries_.try_emplace(*key, Entry{msg.body, msg.type, &type, std::move(value)});
   if (!inserted) return;
-  order_.push_back(msg.body.get());
+  order_.push_back(*key);
   if (order_.size() > capacity_) {
     entries_.erase(order_.front());
     order_.pop_front();

@@ -8,8 +8,9 @@
 // the message it still charges; only the host works less.
 //
 // The memo is keyed by the body object itself (it holds a reference, so the object and its
-// address stay unique while the entry lives) and the message type, and checked against the
-// decoded C++ type. A body decoded into two types is simply decoded twice. A malformed body is
+// address stay unique while the entry lives), the part of it decoded (the whole body, or a span
+// within it such as the block a proposal carries) and the message type, and checked against the
+// decoded C++ type. A part decoded into two types is simply decoded twice. A malformed body is
 // never kept: each receiver finds it malformed itself. The oldest entries beyond the capacity are
 // dropped. Not thread-safe: one memo per simulation thread.
 #pragma once
@@ -34,28 +35,45 @@ class MessageDecodeMemo {
 
   bool enabled() const { return capacity_ > 0; }
 
-  // The value kept for this body object and type, decoded as `type`; null if none. Counts a hit
-  // or a miss.
-  std::shared_ptr<const void> find(const Message& msg, const std::type_info& type);
-  // Keeps `value`, msg's body decoded as `type`. A body already kept keeps its first value.
-  void insert(const Message& msg, const std::type_info& type, std::shared_ptr<const void> value);
+  // The value kept for `part` (msg's whole body, or a span within it) of this body object and
+  // message type, decoded as `type`; null if none, or if `part` does not lie within the body.
+  // Counts a hit or a miss.
+  std::shared_ptr<const void> find(const Message& msg, ByteView part, const std::type_info& type);
+  // Keeps `value`, `part` of msg's body decoded as `type`. A part already kept keeps its first
+  // value; a part outside the body is not kept.
+  void insert(const Message& msg, ByteView part, const std::type_info& type,
+              std::shared_ptr<const void> value);
 
   std::size_t size() const { return entries_.size(); }
   std::uint64_t hits() const { return hits_; }
   std::uint64_t misses() const { return misses_; }
 
  private:
+  struct Key {
+    const Bytes* body = nullptr;
+    std::size_t offset = 0;
+    std::size_t size = 0;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+      return std::hash<const void*>{}(k.body) ^ (k.offset * 0x9E3779B97F4A7C15ULL) ^ k.size;
+    }
+  };
   struct Entry {
     std::shared_ptr<const Bytes> body;  // keeps the key's address unique while kept
     std::uint16_t message_type = 0;
     const std::type_info* type = nullptr;
     std::shared_ptr<const void> value;
   };
+  // The key of `part` of msg's body; nullopt when it does not lie within it.
+  static std::optional<Key> key_of(const Message& msg, ByteView part);
+
   std::size_t capacity_;
   // Keyed by address only for lookup; nothing ever iterates it, so the order of addresses
   // cannot reach a result.
-  std::unordered_map<const Bytes*, Entry> entries_;
-  std::deque<const Bytes*> order_;  // insertion order, for eviction
+  std::unordered_map<Key, Entry, KeyHash> entries_;
+  std::deque<Key> order_;  // insertion order, for eviction
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;
 };
@@ -66,14 +84,16 @@ template <class T, class Decode>
 std::shared_ptr<const T> decode_shared(MessageDecodeMemo* memo, const Message& msg,
                                        Decode&& decode) {
   if (memo != nullptr && memo->enabled() && msg.body) {
-    if (auto kept = memo->find(msg, typeid(T))) {
+    if (auto kept = memo->find(msg, msg.view(), typeid(T))) {
       return std::static_pointer_cast<const T>(std::move(kept));
     }
   }
   std::optional<T> decoded = decode(msg.view());
   if (!decoded) return nullptr;
   auto value = std::make_shared<const T>(std::move(*decoded));
-  if (memo != nullptr && memo->enabled() && msg.body) memo->insert(msg, typeid(T), value);
+  if (memo != nullptr && memo->enabled() && msg.body) {
+    memo->insert(msg, msg.view(), typeid(T), value);
+  }
   return value;
 }
 

@@ -60,6 +60,7 @@ class ByzantineProtocol::FaultyContext final : public Context, public NodeCrypto
                   std::uint32_t own_blocks) override {
     real_.note_reorg(fork_height, depth_blocks, own_blocks);
   }
+  MessageDecodeMemo* decode_memo() override { return real_.decode_memo(); }
 
   // NodeCrypto
   const PublicKey& public_key() const override { return real_.crypto().public_key(); }
@@ -91,6 +92,9 @@ class ByzantineProtocol::FaultyContext final : public Context, public NodeCrypto
   }
   std::optional<BlockRef> decode_block(ByteView encoded) override {
     return real_.crypto().decode_block(encoded);
+  }
+  std::optional<BlockRef> decode_block_in(const Message& carrier, ByteView encoded) override {
+    return real_.crypto().decode_block_in(carrier, encoded);
   }
 
  private:

@@ -102,7 +102,7 @@ void HotStuff::on_message(Context& ctx, NodeId from, const Message& msg) {
       // Every validator receives the same proposal and its certificate of n - f votes: decode it
       // once for all (shared_decode.h). Each still checks what its verification policy says.
       if (auto m = decode_shared<hotstuff::Proposal>(ctx.decode_memo(), msg, decode_proposal)) {
-        handle_proposal(ctx, from, *m);
+        handle_proposal(ctx, from, msg, *m);
       }
       break;
     case HotStuffMessageType::kVote:
@@ -173,8 +173,8 @@ void HotStuff::settle(Context& ctx) {
 // ---------------------------------------------------------------------------------------------
 // Proposals (§5 Algorithm 3, replica side)
 
-void HotStuff::handle_proposal(Context& ctx, NodeId from, const Proposal& m) {
-  std::optional<BlockRef> block = ctx.crypto().decode_block(m.block);
+void HotStuff::handle_proposal(Context& ctx, NodeId from, const Message& msg, const Proposal& m) {
+  std::optional<BlockRef> block = ctx.crypto().decode_block_in(msg, m.block);
   if (!block || !*block) return;
   on_proposal(ctx, from, *block, m.justify, false);
 }

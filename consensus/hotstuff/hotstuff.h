@@ -130,7 +130,8 @@ class HotStuff final : public Protocol {
   enum class QcResult : std::uint8_t { kApplied, kDeferred, kRejected };
 
   // Message handlers.
-  void handle_proposal(Context& ctx, NodeId from, const hotstuff::Proposal& m);
+  // `m` is msg's body, decoded; its block lies within that body.
+  void handle_proposal(Context& ctx, NodeId from, const Message& msg, const hotstuff::Proposal& m);
   void on_proposal(Context& ctx, NodeId from, const BlockRef& block,
                    const hotstuff::QuorumCert& justify, bool justify_verified);
   void handle_vote(Context& ctx, NodeId from, const SignedVote& vote);

@@ -201,7 +201,7 @@ void Poa::try_seal(Context& ctx) {
 // Receiving blocks
 
 void Poa::handle_block(Context& ctx, NodeId from, const Message& msg) {
-  std::optional<BlockRef> decoded = ctx.crypto().decode_block(msg.view());
+  std::optional<BlockRef> decoded = ctx.crypto().decode_block_in(msg, msg.view());
   if (!decoded || !*decoded) {
     ++blocks_rejected_;
     return;

@@ -250,7 +250,7 @@ void Tendermint::handle_proposal(NodeId from, const Message& msg) {
   const NodeId expected = proposer(m->height, m->round, nodes_);
   if (from != expected) return;  // proposals come straight from their proposer
   if (!observe(from, m->height, m->round, msg)) return;
-  std::optional<BlockRef> block = ctx.crypto().decode_block(m->block);
+  std::optional<BlockRef> block = ctx.crypto().decode_block_in(msg, m->block);
   if (!block || !*block) return;
   if (!core_.wants_proposal(m->round, (*block)->hash)) return;
   const Bytes signed_bytes =

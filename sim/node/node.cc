@@ -326,6 +326,26 @@ std::optional<BlockRef> Node::decode_block(ByteView encoded) {
   return ref;
 }
 
+std::optional<BlockRef> Node::decode_block_in(const Message& carrier, ByteView encoded) {
+  // Every receiver of a broadcast block holds the same body: the first decodes the block (through
+  // decode_block, so with its checks and its memo) and the others take its result by the body's
+  // identity, without hashing the encoding again, and charge and check what decode_block would
+  // have on a memo hit.
+  MessageDecodeMemo& memo = shared_->decoded_messages;
+  if (auto kept = memo.find(carrier, encoded, typeid(Block))) {
+    BlockRef block = std::static_pointer_cast<const Block>(std::move(kept));
+    charge(block_check_cost_ns(encoded.size(), *block));
+    if (shared_->verifier.policy() == VerifyPolicy::kEveryNode &&
+        check_block(*block, shared_->verifier) != BlockCheck::kOk) {
+      return std::nullopt;
+    }
+    return block;
+  }
+  std::optional<BlockRef> block = decode_block(encoded);
+  if (block && *block) memo.insert(carrier, encoded, typeid(Block), *block);
+  return block;
+}
+
 TimeNs Node::block_check_cost_ns(std::size_t encoded_bytes, const Block& block) const {
   // Decoding hashed every transaction body and the header; checking rebuilds the Merkle root and
   // verifies the proposer's signature.

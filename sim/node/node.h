@@ -177,6 +177,7 @@ class Node final : public Context, public NodeCrypto {
   BlockRef seal_block(Height height, const Hash256& prev_hash, std::uint64_t epoch,
                       std::vector<TxRef> txs) override;
   std::optional<BlockRef> decode_block(ByteView encoded) override;
+  std::optional<BlockRef> decode_block_in(const Message& carrier, ByteView encoded) override;
 
  private:
   const HardwareProfile& profile() const { return shared_->profile; }

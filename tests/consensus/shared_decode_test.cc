@@ -109,6 +109,23 @@ TEST(SharedDecodeTest, TheMemoKeepsTheBodyItIsKeyedOn) {
   EXPECT_FALSE(body.expired());
 }
 
+TEST(SharedDecodeTest, PartsOfABodyAreKeptApartAndAPartOutsideItIsNotKept) {
+  MessageDecodeMemo memo(8);
+  const Message msg = message(2, {1, 2, 3, 4});
+  const ByteView whole = msg.view();
+  const ByteView tail = whole.subspan(2);
+  memo.insert(msg, tail, typeid(Decoded), std::make_shared<const Decoded>(Decoded{3}));
+  EXPECT_EQ(memo.find(msg, whole, typeid(Decoded)), nullptr);
+  auto kept = memo.find(msg, tail, typeid(Decoded));
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(std::static_pointer_cast<const Decoded>(kept)->first, 3u);
+  // Bytes that are not part of the body (an equal copy elsewhere) are never taken for it.
+  const Bytes elsewhere(tail.begin(), tail.end());
+  memo.insert(msg, elsewhere, typeid(Decoded), std::make_shared<const Decoded>(Decoded{9}));
+  EXPECT_EQ(memo.find(msg, elsewhere, typeid(Decoded)), nullptr);
+  EXPECT_EQ(memo.size(), 1u);
+}
+
 TEST(SharedDecodeTest, WithoutAMemoEveryReceiverDecodes) {
   MessageDecodeMemo disabled(0);
   int calls = 0;
