@@ -72,7 +72,9 @@ Status Chain::append(BlockRef block, std::span<const StateWrite> writes) {
   if (Status s = check_links(*block, next_height(), head_hash()); !s.ok()) return s;
   catch_up_tree();
   tree_.apply(writes);
-  return store_block(std::move(block), writes, tree_.root());
+  return store_block(std::move(block),
+                     std::make_shared<const std::vector<StateWrite>>(writes.begin(), writes.end()),
+                     tree_.root());
 }
 
 Status Chain::append_known(BlockRef block, std::shared_ptr<const std::vector<StateWrite>> writes,
@@ -80,7 +82,7 @@ Status Chain::append_known(BlockRef block, std::shared_ptr<const std::vector<Sta
   if (!block) return Error{"cannot append a null block"};
   if (!writes) return Error{"cannot append a block without its write set"};
   if (Status s = check_links(*block, next_height(), head_hash()); !s.ok()) return s;
-  if (Status s = store_block(std::move(block), *writes, root); !s.ok()) return s;
+  if (Status s = store_block(std::move(block), writes, root); !s.ok()) return s;
   if (!writes->empty()) deferred_writes_.push_back(std::move(writes));
   return Status::Ok();
 }
@@ -90,7 +92,7 @@ void Chain::catch_up_tree() {
   deferred_writes_.clear();
 }
 
-Status Chain::store_block(BlockRef block, std::span<const StateWrite> writes, const Hash256& root) {
+Status Chain::store_block(BlockRef block, const WriteSetRef& writes, const Hash256& root) {
   if (Status s = store_->commit_block_ref(block->header.height, block, writes, root); !s.ok()) {
     return s;
   }

@@ -72,7 +72,7 @@ class Chain {
   // Applies the writes append_known() deferred, oldest first.
   void catch_up_tree();
   // Stores the block with its writes and root, and records both.
-  Status store_block(BlockRef block, std::span<const StateWrite> writes, const Hash256& root);
+  Status store_block(BlockRef block, const WriteSetRef& writes, const Hash256& root);
 
   std::unique_ptr<LedgerStore> store_;
   std::vector<BlockRef> blocks_;

@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/block.h"
 #include "ledger/bytes.h"
@@ -29,6 +30,10 @@ struct StateWrite {
   std::optional<std::string> value;
   bool operator==(const StateWrite&) const = default;
 };
+
+// A block's write set, immutable and shared: the validators of a run that execute the same block
+// from the same state produce the same set, and may all hold the one copy.
+using WriteSetRef = std::shared_ptr<const std::vector<StateWrite>>;
 
 class LedgerStore {
  public:
@@ -59,13 +64,14 @@ class LedgerStore {
   // unless h == height() + 1, or on an I/O error (the message names the directory).
   virtual Status commit_block(Height h, ByteView block_encoding, std::span<const StateWrite> writes,
                               const Hash256& state_root) = 0;
-  // As commit_block with block->encode(), for a block held decoded: a store that keeps blocks in
-  // process memory may keep the (immutable, shared) block itself and encode it only when block(h)
-  // asks, instead of a copy of its encoding per node. REQUIRES: block non-null.
-  virtual Status commit_block_ref(Height h, const BlockRef& block,
-                                  std::span<const StateWrite> writes, const Hash256& state_root) {
+  // As commit_block with block->encode() and *writes, for a block held decoded and a shared
+  // write set: a store that keeps blocks and state in process memory may keep the (immutable,
+  // shared) block and write set themselves, instead of a copy of the block's encoding and of every
+  // key and value per node. REQUIRES: block and writes non-null.
+  virtual Status commit_block_ref(Height h, const BlockRef& block, const WriteSetRef& writes,
+                                  const Hash256& state_root) {
     const Bytes encoding = block->encode();
-    return commit_block(h, encoding, writes, state_root);
+    return commit_block(h, encoding, *writes, state_root);
   }
 
   // --- run metadata (scheme, validator keys, ...), outside the state and the blocks ---

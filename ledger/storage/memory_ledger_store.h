@@ -1,11 +1,14 @@
 // The `memory` LedgerStore backend: everything in process memory, lost when its node crashes.
 //
-// State is a hash map (every validator looks keys up and writes them for every block it commits,
-// and a hash lookup is one pass over the key where an ordered map compares it with about log2(n)
-// others); for_each_state still visits keys in byte order, like RocksDB's default comparator, by
-// sorting them first. Blocks are a vector of encodings indexed by height - 1, metadata a map. Used
-// for runs that do not model durability, and as the reference the RocksDB backend is tested
-// against.
+// State is a flat hash index from each key to the write that last set it, inside a write set the
+// store keeps. The validators of a run that commit the same block from the same state share one
+// write set (Chain::append_known), so each holds 16 bytes a key rather than a copy of every key
+// and value; a lookup is one probe of one array, not a walk of heap nodes. for_each_state still
+// visits keys in byte order, like RocksDB's default comparator, by sorting them first. Every
+// write set applied is kept for the life of the store (its keys are shared by later sets only by
+// value). Blocks are a vector of shared decoded blocks or encodings indexed by height - 1,
+// metadata a map. Used for runs that do not model durability, and as the reference the RocksDB
+// backend is tested against.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +16,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -28,7 +30,7 @@ class MemoryLedgerStore final : public LedgerStore {
   std::optional<std::string> get(std::string_view key) const override;
   void for_each_state(
       const std::function<void(std::string_view key, std::string_view value)>& fn) const override;
-  std::uint64_t key_count() const override { return state_.size(); }
+  std::uint64_t key_count() const override { return state_keys_; }
   std::uint64_t state_bytes() const override { return state_bytes_; }
 
   Height height() const override { return blocks_.size(); }
@@ -38,25 +40,32 @@ class MemoryLedgerStore final : public LedgerStore {
                       const Hash256& state_root) override;
   // Keeps `block` itself: the validators of a run share their decoded blocks, so this costs a
   // pointer per node where an encoding would cost the block's size.
-  Status commit_block_ref(Height h, const BlockRef& block, std::span<const StateWrite> writes,
+  Status commit_block_ref(Height h, const BlockRef& block, const WriteSetRef& writes,
                           const Hash256& state_root) override;
 
   Status put_meta(std::string_view key, ByteView value) override;
   std::optional<Bytes> get_meta(std::string_view key) const override;
 
  private:
-  // Lookups by string_view without building a string.
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view key) const noexcept {
-      return std::hash<std::string_view>{}(key);
-    }
+  // One slot of the state index: the key's hash and the live write that set it (null: empty).
+  struct Slot {
+    std::uint64_t hash = 0;
+    const StateWrite* write = nullptr;
   };
-  std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> state_;
+  static std::uint64_t hash_key(std::string_view key);
+  // The slot holding `key`, or the empty slot where it would go.
+  std::size_t probe(std::string_view key, std::uint64_t hash) const;
+  std::size_t home(std::uint64_t hash) const { return hash & (slots_.size() - 1); }
+  void grow();
+  void erase_slot(std::size_t hole);
+
+  std::vector<Slot> slots_;  // open addressing, linear probing; size a power of two
+  std::size_t state_keys_ = 0;
   std::uint64_t state_bytes_ = 0;
+  std::vector<WriteSetRef> write_sets_;  // every set applied, kept for the index's pointers
   // Fails unless h is the next height.
   Status check_next(Height h) const;
-  void apply(std::span<const StateWrite> writes);
+  void apply(WriteSetRef writes);
 
   std::vector<std::variant<Bytes, BlockRef>> blocks_;  // blocks_[h - 1] is block h
   std::vector<Hash256> roots_;  // roots_[h - 1] is the state root after block h

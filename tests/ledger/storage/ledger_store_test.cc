@@ -83,7 +83,8 @@ TYPED_TEST(LedgerStoreTest, BlocksCommittedDecodedReadBackAsTheirEncoding) {
   root.bytes[0] = 2;
   const std::vector<StateWrite> first = {put("a", "1")};
   ASSERT_TRUE(this->store_->commit_block(1, encoding(1), first, Hash256{}).ok());
-  const std::vector<StateWrite> writes = {put("b", "2"), erase("a")};
+  const auto writes =
+      std::make_shared<const std::vector<StateWrite>>(std::vector{put("b", "2"), erase("a")});
   ASSERT_TRUE(this->store_->commit_block_ref(2, block, writes, root).ok());
   ASSERT_TRUE(this->store_->commit_block(3, encoding(3), {}, Hash256{}).ok());
   EXPECT_FALSE(this->store_->commit_block_ref(3, block, writes, root).ok());
@@ -94,6 +95,29 @@ TYPED_TEST(LedgerStoreTest, BlocksCommittedDecodedReadBackAsTheirEncoding) {
   EXPECT_EQ(this->store_->state_root(2), root);
   EXPECT_EQ(this->store_->get("a"), std::nullopt);
   EXPECT_EQ(this->store_->get("b"), "2");
+}
+
+// Two stores that commit the same shared write set each see it applied to their own state; what
+// one writes later never shows in the other.
+TYPED_TEST(LedgerStoreTest, StoresSharingAWriteSetKeepTheirOwnState) {
+  TypeParam other_backend;
+  const std::unique_ptr<LedgerStore> other = other_backend.open();
+  const SigningKey key = SigningKey::derive(9, "node-0");
+  const BlockRef block = seal_block(1, Hash256{}, 0, 1, 5, {}, key);
+  const auto shared = std::make_shared<const std::vector<StateWrite>>(
+      std::vector{put("a", "1"), put("b", "2"), put("a", "3")});
+  ASSERT_TRUE(this->store_->commit_block_ref(1, block, shared, Hash256{}).ok());
+  ASSERT_TRUE(other->commit_block_ref(1, block, shared, Hash256{}).ok());
+  const std::vector<StateWrite> later = {erase("a"), put("b", "4")};
+  ASSERT_TRUE(this->store_->commit_block(2, encoding(2), later, Hash256{}).ok());
+  EXPECT_EQ(this->store_->get("a"), std::nullopt);
+  EXPECT_EQ(this->store_->get("b"), "4");
+  EXPECT_EQ(this->store_->key_count(), 1u);
+  EXPECT_EQ(other->get("a"), "3");
+  EXPECT_EQ(other->get("b"), "2");
+  EXPECT_EQ(other->key_count(), 2u);
+  EXPECT_EQ(other->state_bytes(), 4u);
+  EXPECT_EQ(dump(*other), (std::map<std::string, std::string>{{"a", "3"}, {"b", "2"}}));
 }
 
 TYPED_TEST(LedgerStoreTest, StartsEmpty) {
