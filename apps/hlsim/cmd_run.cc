@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include "apps/hlsim/commands.h"
 #include "sim/results/h5_writer.h"
@@ -119,6 +120,10 @@ int run(const RunOptions& opt) {
     std::cerr << "hlsim: error: " << sim.error().message << "\n";
     return kExitBadInput;
   }
+  // One run alone on the machine: a spare core signs the validators' common votes ahead of them.
+  const unsigned threads =
+      opt.threads > 0 ? static_cast<unsigned>(opt.threads) : std::thread::hardware_concurrency();
+  if (threads > 1) sim.value()->enable_background_signing();
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

@@ -258,7 +258,11 @@ Hash256 Node::hash(ByteView data) {
 void Node::sign_vote(SignedVote& vote) {
   charge(profile().sign_cost_ns(key_.scheme()));
   vote.voter = id_;
-  hlsim::sign_vote(vote, key_);
+  if (shared_->presigner) {
+    shared_->presigner->sign(vote);
+  } else {
+    hlsim::sign_vote(vote, key_);
+  }
 }
 
 std::vector<std::uint8_t> Node::verify_votes(std::span<const SignedVote> votes) {

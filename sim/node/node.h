@@ -19,6 +19,7 @@
 #include "sim/kernel/rng.h"
 #include "sim/kernel/timers.h"
 #include "sim/node/cpu_model.h"
+#include "sim/node/vote_presigner.h"
 #include "workloads/contract.h"
 #include "workloads/execution_memo.h"
 
@@ -86,6 +87,9 @@ struct NodeShared {
   // Enough for the broadcasts in flight at once in a cluster of 1,000 gossiping validators.
   MessageDecodeMemo decoded_messages{kDecodedMessagesKept};
   static constexpr std::size_t kDecodedMessagesKept = 2048;
+  // Signs the validators' common votes ahead of them on a spare core (vote_presigner.h); null
+  // unless the run enabled it (Simulation::enable_background_signing).
+  std::unique_ptr<VotePresigner> presigner;
   HardwareProfile profile;
   // Ledger storage: "memory", or "rocksdb" with node i's database in <storage_dir>/node-<i>.
   std::string storage = "memory";

@@ -231,6 +231,13 @@ bool Simulation::defer_if_busy(Node& node, const Event& e) {
   return true;
 }
 
+void Simulation::enable_background_signing() {
+  std::vector<SigningKey> keys;
+  keys.reserve(nodes_.size());
+  for (const auto& node : nodes_) keys.push_back(node->signing_key());
+  shared_->presigner = std::make_unique<VotePresigner>(std::move(keys));
+}
+
 void Simulation::finish_job(Node& node) {
   const NodeId from = node.self();
   TimeNs cost_ns = node.job_cost_ns();

@@ -110,6 +110,10 @@ class Simulation {
   }
   const Network& network() const { return *network_; }
   std::uint64_t events() const { return kernel_.events_handled(); }
+  // Before run(): sign the validators' common votes ahead of them on another thread
+  // (sim/node/vote_presigner.h). The run is the same; only the host's wall time changes. For
+  // single runs on a machine with a core to spare (`hlsim run`); sweeps already use every core.
+  void enable_background_signing();
   // Before run(): keep the kernel's digest of every event handled (Kernel::enable_trace_digest).
   void enable_trace_digest() { kernel_.enable_trace_digest(); }
   // The kernel's digest of every event handled so far (Kernel::trace_digest).

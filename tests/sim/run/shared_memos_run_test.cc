@@ -1,12 +1,12 @@
 // The run's shared memos, of executed blocks (workloads/execution_memo.h), of decoded blocks
-// (Node::decode_block) and of decoded broadcast messages (consensus/shared_decode.h), change host
-// work only: a run with them and the same run with every validator decoding and executing
-// everything itself simulate exactly the same thing, down to every node's state root at every
-// height. Shown for each protocol that shares message decodings, for a leader-based protocol
-// whose validators commit at different times, with a crashed validator that loses its memory
-// store and re-executes the chain from the start on recovery, with a partition that splits proof
-// of authority's sealers for a second, and with forged transactions whose failed checks are part of
-// what the execution memo is keyed on.
+// (Node::decode_block) and of decoded broadcast messages (consensus/shared_decode.h), and votes
+// signed ahead on another thread (sim/node/vote_presigner.h), change host work only: a run with
+// them and the same run with every validator decoding and executing everything itself simulate
+// exactly the same thing, down to every node's state root at every height. Shown for each protocol
+// that shares message decodings, for a leader-based protocol whose validators commit at different
+// times, with a crashed validator that loses its memory store and re-executes the chain from the
+// start on recovery, with a partition that splits proof of authority's sealers for a second, and
+// with forged transactions whose failed checks are part of what the execution memo is keyed on.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -36,7 +36,11 @@ Ran run(const std::string& text, bool memo) {
   auto sim = Simulation::create(sc.value());
   EXPECT_TRUE(sim.ok()) << (sim.ok() ? "" : sim.error().message);
   Ran r{std::move(sim.value()), {}, {}};
-  if (!memo) r.sim->disable_shared_memos();
+  if (memo) {
+    r.sim->enable_background_signing();
+  } else {
+    r.sim->disable_shared_memos();
+  }
   r.outcome = r.sim->run(nullptr, nullptr);
   r.fingerprint = run_fingerprint(*r.sim, r.outcome);
   return r;
