@@ -26,8 +26,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "consensus/message.h"
@@ -58,11 +61,42 @@ namespace hotstuff {
 inline constexpr std::uint8_t kVoteKind = 1;     // a vote for a proposed block
 inline constexpr std::uint8_t kTimeoutKind = 2;  // a new-view's timeout signature
 
+// The votes of a certificate, shared by its copies: a certificate is copied into the state of
+// every validator that accepts it (n - f votes, 667 at 1,000 validators), and a copy costs one
+// reference count instead of the votes. Appending to a list another copy shares copies it first.
+// Single-threaded, like the protocol that holds it.
+class VoteList {
+ public:
+  using const_iterator = std::vector<SignedVote>::const_iterator;
+
+  std::size_t size() const { return votes_ ? votes_->size() : 0; }
+  bool empty() const { return size() == 0; }
+  const SignedVote& operator[](std::size_t i) const { return (*votes_)[i]; }
+  const_iterator begin() const { return votes_ ? votes_->cbegin() : const_iterator{}; }
+  const_iterator end() const { return votes_ ? votes_->cend() : const_iterator{}; }
+  operator std::span<const SignedVote>() const {  // NOLINT(google-explicit-constructor)
+    return votes_ ? std::span<const SignedVote>(*votes_) : std::span<const SignedVote>();
+  }
+  void push_back(SignedVote vote) { own().push_back(std::move(vote)); }
+  void reserve(std::size_t n) { own().reserve(n); }
+
+ private:
+  std::vector<SignedVote>& own() {
+    if (!votes_) {
+      votes_ = std::make_shared<std::vector<SignedVote>>();
+    } else if (votes_.use_count() > 1) {
+      votes_ = std::make_shared<std::vector<SignedVote>>(*votes_);
+    }
+    return *votes_;
+  }
+  std::shared_ptr<std::vector<SignedVote>> votes_;
+};
+
 struct QuorumCert {
   std::uint64_t view = 0;
   Height height = 0;
   Hash256 block_hash;
-  std::vector<SignedVote> votes;
+  VoteList votes;
 
   bool is_genesis() const { return view == 0 && height == 0 && block_hash.is_zero(); }
   void encode_to(class Writer& w) const;
