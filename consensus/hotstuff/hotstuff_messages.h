@@ -30,7 +30,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "consensus/message.h"
@@ -77,7 +76,7 @@ class VoteList {
   operator std::span<const SignedVote>() const {  // NOLINT(google-explicit-constructor)
     return votes_ ? std::span<const SignedVote>(*votes_) : std::span<const SignedVote>();
   }
-  void push_back(SignedVote vote) { own().push_back(std::move(vote)); }
+  void push_back(const SignedVote& vote) { own().push_back(vote); }
   void reserve(std::size_t n) { own().reserve(n); }
 
  private:
