@@ -62,24 +62,14 @@ class Hash256Map {
   }
 
   // Removes `key`; false when absent.
-  bool erase(const Hash256& key) {
-    std::size_t hole = locate(key);
-    if (hole == kNone) return false;
-    // Backward-shift deletion: move each later entry of the run whose home is not in
-    // (hole, here] into the hole, until an empty slot ends the run.
-    std::size_t i = hole;
-    for (;;) {
-      i = (i + 1) & mask_;
-      if (!slots_[i].full) break;
-      const std::size_t want = home(slots_[i].key);
-      const bool stays = hole <= i ? (hole < want && want <= i) : (hole < want || want <= i);
-      if (stays) continue;
-      slots_[hole] = std::move(slots_[i]);
-      hole = i;
-    }
-    slots_[hole] = Slot{};
-    --size_;
-    return true;
+  bool erase(const Hash256& key) { return erase_at(locate(key)); }
+
+  // Removes `key` and moves its value to `out`; false (and `out` untouched) when absent.
+  bool take(const Hash256& key, Value& out) {
+    const std::size_t i = locate(key);
+    if (i == kNone) return false;
+    out = std::move(slots_[i].value);
+    return erase_at(i);
   }
 
   // Removes every entry and releases the storage.
@@ -119,6 +109,25 @@ class Hash256Map {
     const std::uint64_t mixed =
         (w[0] ^ std::rotl(w[1], 16) ^ std::rotl(w[2], 32) ^ std::rotl(w[3], 48)) * kGolden;
     return static_cast<std::size_t>(mixed >> (64 - bits_));
+  }
+
+  bool erase_at(std::size_t hole) {
+    if (hole == kNone) return false;
+    // Backward-shift deletion: move each later entry of the run whose home is not in
+    // (hole, here] into the hole, until an empty slot ends the run.
+    std::size_t i = hole;
+    for (;;) {
+      i = (i + 1) & mask_;
+      if (!slots_[i].full) break;
+      const std::size_t want = home(slots_[i].key);
+      const bool stays = hole <= i ? (hole < want && want <= i) : (hole < want || want <= i);
+      if (stays) continue;
+      slots_[hole] = std::move(slots_[i]);
+      hole = i;
+    }
+    slots_[hole] = Slot{};
+    --size_;
+    return true;
   }
 
   std::size_t locate(const Hash256& key) const {

@@ -4,10 +4,10 @@
 namespace hlsim::hotstuff {
 
 bool Mempool::add(const TxRef& tx, bool own, TimeNs now) {
-  if (!tx || committed_.contains(tx->id) || index_.contains(tx->id)) return false;
-  const std::uint64_t seq = next_seq_++;
-  pending_.emplace(seq, Entry{tx, !own, now});
-  index_.try_emplace(tx->id, seq);
+  if (!tx || committed_.contains(tx->id)) return false;
+  const auto [seq, added] = index_.try_emplace(tx->id);
+  if (!added) return false;
+  *seq = pending_.push(Entry{tx, !own, now});
   if (own) ++fresh_;
   return true;
 }
@@ -15,12 +15,10 @@ bool Mempool::add(const TxRef& tx, bool own, TimeNs now) {
 void Mempool::on_commit(const Block& block) {
   for (const TxRef& tx : block.txs) {
     committed_.insert(tx->id);
-    const std::uint64_t* seq = index_.find(tx->id);
-    if (seq == nullptr) continue;
-    auto entry = pending_.find(*seq);
-    if (!entry->second.gossiped) --fresh_;
-    pending_.erase(entry);
-    index_.erase(tx->id);
+    std::uint64_t seq = 0;
+    if (!index_.take(tx->id, seq)) continue;
+    if (!pending_.find(seq)->gossiped) --fresh_;
+    pending_.erase(seq);
   }
 }
 
@@ -38,37 +36,41 @@ std::vector<TxRef> Mempool::select(std::uint32_t max_tx, std::uint64_t max_bytes
                                    const IdSet& exclude) const {
   std::vector<TxRef> out;
   std::uint64_t bytes = 0;
-  for (const auto& [seq, e] : pending_) {
-    if (out.size() >= max_tx) break;
-    if (exclude.contains(e.tx->id)) continue;
+  pending_.for_each_while([&](std::uint64_t, const Entry& e) {
+    if (out.size() >= max_tx) return false;
+    if (exclude.contains(e.tx->id)) return true;
     const std::uint64_t size = e.tx->encoded_size();
-    if (!out.empty() && bytes + size > max_bytes) break;
+    if (!out.empty() && bytes + size > max_bytes) return false;
     out.push_back(e.tx);
     bytes += size;
-  }
+    return true;
+  });
   return out;
 }
 
 std::vector<TxRef> Mempool::take_fresh(TimeNs now) {
   std::vector<TxRef> out;
   if (fresh_ == 0) return out;
-  for (auto& [seq, e] : pending_) {
-    if (e.gossiped) continue;
+  pending_.for_each_while([&](std::uint64_t, Entry& e) {
+    if (e.gossiped) return true;
     e.gossiped = true;
     e.last_ns = now;
     out.push_back(e.tx);
-  }
+    return true;
+  });
   fresh_ = 0;
   return out;
 }
 
 std::vector<TxRef> Mempool::take_stale(TimeNs cutoff, TimeNs now) {
   std::vector<TxRef> out;
-  for (auto& [seq, e] : pending_) {
-    if (!e.gossiped || e.last_ns > cutoff) continue;
-    e.last_ns = now;
-    out.push_back(e.tx);
-  }
+  pending_.for_each_while([&](std::uint64_t, Entry& e) {
+    if (e.gossiped && e.last_ns <= cutoff) {
+      e.last_ns = now;
+      out.push_back(e.tx);
+    }
+    return true;
+  });
   return out;
 }
 

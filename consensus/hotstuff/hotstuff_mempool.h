@@ -14,9 +14,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <vector>
 
+#include "ledger/arrival_queue.h"
 #include "ledger/block.h"
 #include "ledger/chain.h"
 #include "ledger/hash256_map.h"
@@ -59,10 +59,9 @@ class Mempool {
     bool gossiped = false;  // own transactions: sent in a tx-gossip already
     TimeNs last_ns = 0;     // last sent or received
   };
-  std::map<std::uint64_t, Entry> pending_;  // by arrival
-  Hash256Map<std::uint64_t> index_;
+  ArrivalQueue<Entry> pending_;
+  Hash256Map<std::uint64_t> index_;  // id -> sequence number in pending_
   IdSet committed_;
-  std::uint64_t next_seq_ = 0;
   std::size_t fresh_ = 0;
 };
 

@@ -4,18 +4,16 @@
 namespace hlsim {
 
 bool PoaMempool::add(const TxRef& tx) {
-  if (!tx || seq_of_.contains(tx->id)) return false;
-  const std::uint64_t seq = next_seq_++;
-  by_seq_.emplace(seq, tx);
-  seq_of_.try_emplace(tx->id, seq);
+  if (!tx) return false;
+  const auto [seq, added] = seq_of_.try_emplace(tx->id);
+  if (!added) return false;
+  *seq = by_seq_.push(tx);
   return true;
 }
 
 void PoaMempool::erase(const Hash256& id) {
-  const std::uint64_t* seq = seq_of_.find(id);
-  if (seq == nullptr) return;
-  by_seq_.erase(*seq);
-  seq_of_.erase(id);
+  std::uint64_t seq = 0;
+  if (seq_of_.take(id, seq)) by_seq_.erase(seq);
 }
 
 void PoaMempool::clear() {
@@ -27,14 +25,15 @@ std::vector<TxRef> PoaMempool::select(const std::function<bool(const Hash256&)>&
                                       std::uint32_t max_tx, std::uint64_t max_bytes) const {
   std::vector<TxRef> out;
   std::uint64_t bytes = 0;
-  for (const auto& [seq, tx] : by_seq_) {
-    if (out.size() >= max_tx || bytes >= max_bytes) break;
-    if (excluded && excluded(tx->id)) continue;
+  by_seq_.for_each_while([&](std::uint64_t, const TxRef& tx) {
+    if (out.size() >= max_tx || bytes >= max_bytes) return false;
+    if (excluded && excluded(tx->id)) return true;
     const std::uint64_t size = tx->encoded_size();
-    if (!out.empty() && bytes + size > max_bytes) break;
+    if (!out.empty() && bytes + size > max_bytes) return false;
     out.push_back(tx);
     bytes += size;
-  }
+    return true;
+  });
   return out;
 }
 

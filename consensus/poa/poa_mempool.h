@@ -7,9 +7,9 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <vector>
 
+#include "ledger/arrival_queue.h"
 #include "ledger/bytes.h"
 #include "ledger/hash256_map.h"
 #include "ledger/transaction.h"
@@ -32,9 +32,8 @@ class PoaMempool {
                             std::uint32_t max_tx, std::uint64_t max_bytes) const;
 
  private:
-  std::map<std::uint64_t, TxRef> by_seq_;
-  Hash256Map<std::uint64_t> seq_of_;
-  std::uint64_t next_seq_ = 0;
+  ArrivalQueue<TxRef> by_seq_;
+  Hash256Map<std::uint64_t> seq_of_;  // id -> sequence number in by_seq_
 };
 
 }  // namespace hlsim

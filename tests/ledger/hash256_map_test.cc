@@ -1,6 +1,6 @@
 // Hash256Map and Hash256Set: agree with std::map under random insert/erase churn (including keys
-// that differ in a single byte, which must still spread), keep the first value of a key, keep
-// pointers stable between modifications, and iterate deterministically.
+// that differ in a single byte, which must still spread), keep the first value of a key, take a
+// value out, and iterate deterministically.
 #include "ledger/hash256_map.h"
 
 #include <gtest/gtest.h>
@@ -56,6 +56,20 @@ TEST(Hash256MapTest, FindsInsertsAndKeepsTheFirstValueOfAKey) {
   EXPECT_TRUE(map.erase(one_byte_key(0, 1)));
   EXPECT_TRUE(map.empty());
   EXPECT_FALSE(map.contains(one_byte_key(0, 1)));
+}
+
+TEST(Hash256MapTest, TakeMovesTheValueOutAndRemovesTheKey) {
+  Hash256Map<std::string> map;
+  map.try_emplace(one_byte_key(2, 1), "one");
+  map.try_emplace(one_byte_key(2, 2), "two");
+  std::string out = "untouched";
+  EXPECT_FALSE(map.take(one_byte_key(2, 3), out));
+  EXPECT_EQ(out, "untouched");
+  EXPECT_TRUE(map.take(one_byte_key(2, 1), out));
+  EXPECT_EQ(out, "one");
+  EXPECT_FALSE(map.contains(one_byte_key(2, 1)));
+  EXPECT_EQ(*map.find(one_byte_key(2, 2)), "two");
+  EXPECT_EQ(map.size(), 1u);
 }
 
 TEST(Hash256MapTest, KeysDifferingInOneByteAnywhereAllFitAndAreFound) {
