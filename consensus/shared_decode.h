@@ -7,33 +7,34 @@
 // value equal to its own decoding would have been, and whatever a protocol charges for handling
 // the message it still charges; only the host works less.
 //
-// The memo is keyed by the body object itself (it holds a reference, so the object and its
-// address stay unique while the entry lives), the part of it decoded (the whole body, or a span
-// within it such as the block a proposal carries) and the message type, and checked against the
-// decoded C++ type. A part decoded into two types is simply decoded twice. A malformed body is
-// never kept: each receiver finds it malformed itself. The oldest entries beyond the capacity are
-// dropped. Not thread-safe: one memo per simulation thread.
+// The memo (a BoundedMemo) is keyed by the body object itself (each entry holds a reference, so
+// the object and its address stay unique while the entry lives), the part of it decoded (the
+// whole body, or a span within it such as the block a proposal carries), the message type and
+// the decoded C++ type. A malformed body is never kept: each receiver finds it malformed itself.
+// The oldest entries beyond the capacity are dropped. Not thread-safe: one memo per simulation
+// thread.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <typeindex>
 #include <typeinfo>
-#include <unordered_map>
 #include <utility>
 
 #include "consensus/message.h"
+#include "ledger/bounded_memo.h"
 
 namespace hlsim {
 
 class MessageDecodeMemo {
  public:
   // `capacity` 0 disables the memo.
-  explicit MessageDecodeMemo(std::size_t capacity) : capacity_(capacity) {}
+  explicit MessageDecodeMemo(std::size_t capacity) : memo_(capacity) {}
 
-  bool enabled() const { return capacity_ > 0; }
+  bool enabled() const { return memo_.enabled(); }
 
   // The value kept for `part` (msg's whole body, or a span within it) of this body object and
   // message type, decoded as `type`; null if none, or if `part` does not lie within the body.
@@ -44,38 +45,35 @@ class MessageDecodeMemo {
   void insert(const Message& msg, ByteView part, const std::type_info& type,
               std::shared_ptr<const void> value);
 
-  std::size_t size() const { return entries_.size(); }
-  std::uint64_t hits() const { return hits_; }
-  std::uint64_t misses() const { return misses_; }
+  std::size_t size() const { return memo_.size(); }
+  std::uint64_t hits() const { return memo_.hits(); }
+  std::uint64_t misses() const { return memo_.misses(); }
 
  private:
   struct Key {
     const Bytes* body = nullptr;
     std::size_t offset = 0;
     std::size_t size = 0;
+    std::uint16_t message_type = 0;
+    std::type_index type = typeid(void);
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
     std::size_t operator()(const Key& k) const noexcept {
-      return std::hash<const void*>{}(k.body) ^ (k.offset * 0x9E3779B97F4A7C15ULL) ^ k.size;
+      return std::hash<const void*>{}(k.body) ^ (k.offset * 0x9E3779B97F4A7C15ULL) ^ k.size ^
+             (std::size_t{k.message_type} << 48) ^ k.type.hash_code();
     }
   };
   struct Entry {
     std::shared_ptr<const Bytes> body;  // keeps the key's address unique while kept
-    std::uint16_t message_type = 0;
-    const std::type_info* type = nullptr;
     std::shared_ptr<const void> value;
   };
-  // The key of `part` of msg's body; nullopt when it does not lie within it.
-  static std::optional<Key> key_of(const Message& msg, ByteView part);
+  // The key of `part` of msg's body decoded as `type`; nullopt when it does not lie within it.
+  static std::optional<Key> key_of(const Message& msg, ByteView part, const std::type_info& type);
 
-  std::size_t capacity_;
   // Keyed by address only for lookup; nothing ever iterates it, so the order of addresses
   // cannot reach a result.
-  std::unordered_map<Key, Entry, KeyHash> entries_;
-  std::deque<Key> order_;  // insertion order, for eviction
-  std::uint64_t hits_ = 0;
-  std::uint64_t misses_ = 0;
+  BoundedMemo<Entry, Key, KeyHash> memo_;
 };
 
 // msg's body decoded by `decode` (ByteView -> std::optional<T>, a pure function of the bytes),

@@ -2,11 +2,11 @@
 //
 // In the protocols with votes (HotStuff, PBFT, Tendermint), the validators of a cluster cast the
 // same vote (kind, height, epoch, block hash), each signing it with its own key: at 1,000
-// validators, a thousand real signatures per phase, a third of a run's host time. When the first
-// validator signs a vote, the presigner signs that vote for every other validator on a worker
-// thread. A validator that then casts the vote takes its signature if it is made, waits for it if
-// it is being made, and makes it itself otherwise, so the two threads share the work from both
-// ends and neither waits for more than one signature.
+// validators, a thousand real signatures per phase, a third of a run's host time. When a second
+// validator signs a vote (so it is not one only its proposer casts), the presigner signs that vote
+// for every other validator on a worker thread. A validator that then casts the vote takes its
+// signature if it is made, waits for it if it is being made, and makes it itself otherwise, so the
+// two threads share the work from both ends and neither waits for more than one signature.
 //
 // Contracts:
 // * Signatures are deterministic (SigningKey::sign), so a vote's bytes are the same whichever
